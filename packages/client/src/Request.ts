@@ -1,0 +1,139 @@
+/**
+ * The transport's request model: method, URL, headers, an optional body (JSON value, raw bytes or a
+ * byte stream), request compression and an optional whole-request timeout.
+ *
+ * @since 0.1.0
+ */
+import * as Headers from "@effect/platform/Headers"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
+import type * as TransportError from "./TransportError.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestBody =
+  | { readonly _tag: "Json"; readonly value: unknown }
+  | { readonly _tag: "Raw"; readonly bytes: Uint8Array }
+  | {
+      readonly _tag: "Stream"
+      readonly stream: Stream.Stream<Uint8Array, TransportError.TransportError>
+      readonly contentLength?: number | undefined
+    }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Compression = "none" | "zstd"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Request {
+  readonly method: Method
+  readonly url: string
+  readonly headers: Headers.Headers
+  readonly body?: RequestBody | undefined
+  readonly compression: Compression
+  /** Whole-request timeout (time to the full unary body, or to the response headers of a stream). */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * The exact bytes and final headers that go on the wire (see {@link prepareBody}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PreparedBody {
+  readonly headers: Headers.Headers
+  readonly body?:
+    | { readonly _tag: "Bytes"; readonly bytes: Uint8Array }
+    | {
+        readonly _tag: "Stream"
+        readonly stream: Stream.Stream<Uint8Array, TransportError.TransportError>
+        readonly contentLength?: number | undefined
+      }
+    | undefined
+}
+
+/**
+ * `make(method, url)`: empty headers, no body, no compression, no timeout.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (method: Method, url: string): Request => ({
+  method,
+  url,
+  headers: Headers.empty,
+  compression: "none"
+})
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export const setHeader = (self: Request, name: string, value: string): Request => ({
+  ...self,
+  headers: Headers.set(self.headers, name, value)
+})
+
+/**
+ * Sets every header of `headers`, replacing same-named values.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const setHeaders = (self: Request, headers: Headers.Input): Request => ({
+  ...self,
+  headers: Headers.setAll(self.headers, headers)
+})
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withJson = (self: Request, value: unknown): Request => ({ ...self, body: { _tag: "Json", value } })
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withRawBody = (self: Request, bytes: Uint8Array): Request => ({ ...self, body: { _tag: "Raw", bytes } })
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withCompression = (self: Request, compression: Compression): Request => ({ ...self, compression })
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withTimeout = (self: Request, timeout: Duration.DurationInput | undefined): Request => ({
+  ...self,
+  timeout
+})
+
+/**
+ * Body preparation, as in the reference crate: a JSON body becomes compact JSON bytes; with zstd
+ * compression it is compressed at level 3 and `Content-Encoding: zstd` is set (failing when a
+ * `Content-Encoding` is already present); `Content-Type: application/json` is added only when absent.
+ * A raw body is sent as-is and cannot be compressed. Failures are `TransportError.Build`.
+ *
+ * @since 0.1.0
+ * @category body
+ */
+export declare const prepareBody: (self: Request) => Effect.Effect<PreparedBody, TransportError.Build>

@@ -1,0 +1,12 @@
+/**
+ * @since 0.1.0
+ */
+export * as HttpTransport from "./HttpTransport.js"
+/**
+ * @since 0.1.0
+ */
+export * as Request from "./Request.js"
+/**
+ * @since 0.1.0
+ */
+export * as TransportError from "./TransportError.js"
