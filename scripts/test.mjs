@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 
 const root = new URL("..", import.meta.url).pathname
-const packages = readdirSync(join(root, "packages")).map((name) => join(root, "packages", name))
+const packages = [...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name)), join(root, "examples")]
 for (const dir of packages) rmSync(join(dir, "test-results.json"), { force: true })
 
 const turbo = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--continue", "--output-logs=new-only", ...process.argv.slice(2)], {
