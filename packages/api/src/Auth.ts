@@ -6,13 +6,15 @@
  * @since 0.1.0
  */
 import type * as Request from "@codex/client/Request"
-import type * as Headers from "@effect/platform/Headers"
+import { secretHeaderNames } from "@codex/client/TransportError"
+import * as Headers from "@effect/platform/Headers"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
-import type * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 
 /**
  * @since 0.1.0
@@ -68,13 +70,63 @@ export interface BearerOptions {
 }
 
 /**
- * `Authorization: Bearer <token>`, `ChatGPT-Account-ID` when known, `X-OpenAI-Fedramp: true` for
- * FedRAMP accounts.
+ * Header names whose values are credentials or account identifiers: the transport's secret names
+ * plus the OpenAI organization / project headers. The auth layers add them to
+ * `Headers.currentRedactedNames`, so inspecting headers inside the effect prints `<redacted>`.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const redactedHeaderNames: ReadonlyArray<string> = [
+  ...secretHeaderNames,
+  "openai-organization",
+  "openai-project"
+]
+
+/**
+ * Adds {@link redactedHeaderNames} to `Headers.currentRedactedNames` for the scope of a layer.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const layerRedactHeaders: Layer.Layer<never> = Layer.fiberRefLocallyScopedWith(
+  Headers.currentRedactedNames,
+  (names) => {
+    const out = [...names]
+    for (const name of redactedHeaderNames) if (!out.includes(name)) out.push(name)
+    return out
+  }
+)
+
+/**
+ * Builds a service from a header-only hook; `applyAuth` applies it to the request headers.
  *
  * @since 0.1.0
  * @category constructors
  */
-export declare const bearer: (options: BearerOptions) => Service
+export const fromAddHeaders = (
+  addAuthHeaders: (headers: Headers.Headers) => Effect.Effect<Headers.Headers, AuthError>
+): Service => ({
+  addAuthHeaders,
+  applyAuth: (request) => Effect.map(addAuthHeaders(request.headers), (headers) => ({ ...request, headers }))
+})
+
+/**
+ * `Authorization: Bearer <token>`, `ChatGPT-Account-ID` when known, `X-OpenAI-Fedramp: true` for
+ * FedRAMP accounts. The token stays `Redacted` until the header is written.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bearer = (options: BearerOptions): Service =>
+  fromAddHeaders((headers) =>
+    Effect.sync(() => {
+      let out = Headers.set(headers, "authorization", `Bearer ${Redacted.value(options.token)}`)
+      if (options.accountId !== undefined) out = Headers.set(out, "chatgpt-account-id", options.accountId)
+      if (options.fedramp === true) out = Headers.set(out, "x-openai-fedramp", "true")
+      return out
+    })
+  )
 
 /**
  * Adds nothing.
@@ -82,19 +134,46 @@ export declare const bearer: (options: BearerOptions) => Service
  * @since 0.1.0
  * @category constructors
  */
-export declare const none: Service
+export const none: Service = {
+  addAuthHeaders: Effect.succeed,
+  applyAuth: Effect.succeed
+}
+
+/**
+ * Whether (and under which name) a provider attaches an `Authorization` header, as the reference's
+ * `auth_header_telemetry`.
+ *
+ * @since 0.1.0
+ * @category telemetry
+ */
+export const headerTelemetry = (
+  service: Service
+): Effect.Effect<{ readonly attached: boolean; readonly name?: "authorization" | undefined }> =>
+  service.addAuthHeaders(Headers.empty).pipe(
+    Effect.map((headers) =>
+      Headers.has(headers, "authorization") ? { attached: true, name: "authorization" as const } : { attached: false }
+    ),
+    Effect.orElseSucceed(() => ({ attached: false }))
+  )
 
 /**
  * @since 0.1.0
  * @category layers
  */
-export declare const layerBearer: (options: BearerOptions) => Layer.Layer<AuthProvider>
+export const layer = (service: Service): Layer.Layer<AuthProvider> =>
+  Layer.merge(Layer.succeed(AuthProvider, service), layerRedactHeaders)
 
 /**
  * @since 0.1.0
  * @category layers
  */
-export declare const layerNone: Layer.Layer<AuthProvider>
+export const layerBearer = (options: BearerOptions): Layer.Layer<AuthProvider> => layer(bearer(options))
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerNone: Layer.Layer<AuthProvider> = layer(none)
 
 /**
  * API key from `OPENAI_API_KEY` (read as `Redacted`).
@@ -102,4 +181,10 @@ export declare const layerNone: Layer.Layer<AuthProvider>
  * @since 0.1.0
  * @category layers
  */
-export declare const layerApiKeyConfig: Layer.Layer<AuthProvider, ConfigError.ConfigError>
+export const layerApiKeyConfig: Layer.Layer<AuthProvider, ConfigError.ConfigError> = Layer.merge(
+  Layer.effect(
+    AuthProvider,
+    Effect.map(Config.redacted("OPENAI_API_KEY"), (token) => bearer({ token }))
+  ),
+  layerRedactHeaders
+)

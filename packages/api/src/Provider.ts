@@ -5,12 +5,15 @@
  * @since 0.1.0
  */
 import type { RetryPolicy } from "@codex/client/RetryPolicy"
-import type * as Headers from "@effect/platform/Headers"
+import * as Headers from "@effect/platform/Headers"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 
 /**
  * @since 0.1.0
@@ -53,7 +56,29 @@ export class CurrentProvider extends Context.Tag("@codex/api/Provider")<CurrentP
  * @since 0.1.0
  * @category constructors
  */
-export declare const defaultRetryConfig: RetryConfig
+export const defaultRetryConfig: RetryConfig = {
+  maxAttempts: 4,
+  baseDelay: Duration.millis(200),
+  retry429: false,
+  retry5xx: true,
+  retryTransport: true
+}
+
+/**
+ * Default base URL of the OpenAI API provider.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultBaseUrl = "https://api.openai.com/v1"
+
+/**
+ * Default stream idle timeout (5 minutes).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultStreamIdleTimeout: Duration.Duration = Duration.millis(300_000)
 
 /**
  * Builds a provider; omitted fields take the defaults (name `openai`, base `https://api.openai.com/v1`,
@@ -62,55 +87,194 @@ export declare const defaultRetryConfig: RetryConfig
  * @since 0.1.0
  * @category constructors
  */
-export declare const make: (options?: Partial<Provider> & { readonly headers?: Headers.Input }) => Provider
+export const make = (
+  options: Partial<Omit<Provider, "headers">> & { readonly headers?: Headers.Input | undefined } = {}
+): Provider => {
+  const provider: {
+    -readonly [K in keyof Provider]: Provider[K]
+  } = {
+    name: options.name ?? "openai",
+    baseUrl: options.baseUrl ?? defaultBaseUrl,
+    headers: options.headers === undefined ? Headers.empty : Headers.fromInput(options.headers),
+    retry: options.retry ?? defaultRetryConfig,
+    streamIdleTimeout: options.streamIdleTimeout ?? defaultStreamIdleTimeout
+  }
+  if (options.queryParams !== undefined) provider.queryParams = options.queryParams
+  return provider
+}
 
 /**
  * @since 0.1.0
  * @category retry
  */
-export declare const toRetryPolicy: (retry: RetryConfig) => RetryPolicy
+export const toRetryPolicy = (retry: RetryConfig): RetryPolicy => {
+  const retryOn = { retry429: retry.retry429, retry5xx: retry.retry5xx, retryTransport: retry.retryTransport }
+  return retry.maxRetryAfter === undefined
+    ? { maxAttempts: retry.maxAttempts, baseDelay: retry.baseDelay, retryOn }
+    : { maxAttempts: retry.maxAttempts, baseDelay: retry.baseDelay, retryOn, maxRetryAfter: retry.maxRetryAfter }
+}
 
 /**
- * `urlForPath(provider, path)`: base without trailing `/` + `/` + path without leading `/`, then the
- * query params.
+ * `urlForPath(provider, path)`: base without trailing `/` + `/` + path without leading `/` (just the
+ * base when `path` is empty), then `?k=v&...` for the query params in insertion order. Like the
+ * reference, nothing is URL-encoded and an existing `?` in the base is not looked for.
  *
  * @since 0.1.0
  * @category urls
  */
-export declare const urlForPath: (provider: Provider, path: string) => string
+export const urlForPath = (provider: Provider, path: string): string => {
+  let end = provider.baseUrl.length
+  while (end > 0 && provider.baseUrl.charCodeAt(end - 1) === 47) end--
+  let start = 0
+  while (start < path.length && path.charCodeAt(start) === 47) start++
+  const base = provider.baseUrl.slice(0, end)
+  const rest = path.slice(start)
+  let url = rest.length === 0 ? base : `${base}/${rest}`
+  const params = provider.queryParams
+  if (params !== undefined) {
+    const pairs: Array<string> = []
+    for (const key of Object.keys(params)) pairs.push(`${key}=${params[key]}`)
+    if (pairs.length > 0) url += `?${pairs.join("&")}`
+  }
+  return url
+}
 
 /**
- * Same URL with `http→ws`, `https→wss`.
+ * The URL does not parse, so it cannot be turned into a WebSocket URL.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidUrl extends Data.TaggedError("InvalidUrl")<{ readonly url: string }> {
+  override get message(): string {
+    return `invalid url: ${this.url}`
+  }
+}
+
+/**
+ * Same URL as {@link urlForPath} with `http→ws`, `https→wss` (other schemes unchanged). The URL is
+ * normalized by the WHATWG parser, as the reference's `Url::parse` does.
+ *
+ * Kept a plain function so it can be used while building a handshake; it throws {@link InvalidUrl}
+ * (a yieldable tagged error) only when the URL does not parse — wrap it in `Effect.try` when the
+ * base URL comes from untrusted configuration.
  *
  * @since 0.1.0
  * @category urls
  */
-export declare const websocketUrlForPath: (provider: Provider, path: string) => string
+export const websocketUrlForPath = (provider: Provider, path: string): string => {
+  const raw = urlForPath(provider, path)
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InvalidUrl({ url: raw })
+  }
+  if (url.protocol === "http:") url.protocol = "ws:"
+  else if (url.protocol === "https:") url.protocol = "wss:"
+  return url.toString()
+}
+
+const azureMarkers: ReadonlyArray<string> = [
+  "openai.azure.",
+  "cognitiveservices.azure.",
+  "aoai.azure.",
+  "azure-api.",
+  "azurefd.",
+  "windows.net/openai"
+]
 
 /**
+ * Azure detection: the name is `azure` (any case), or the base URL contains one of the Azure host
+ * markers (`*.azurewebsites.net` is not Azure).
+ *
  * @since 0.1.0
  * @category predicates
  */
-export declare const isAzureResponsesProvider: (name: string, baseUrl?: string | undefined) => boolean
+export const isAzureResponsesProvider = (name: string, baseUrl?: string | undefined): boolean => {
+  if (name.toLowerCase() === "azure") return true
+  if (baseUrl === undefined) return false
+  const lower = baseUrl.toLowerCase()
+  return azureMarkers.some((marker) => lower.includes(marker))
+}
 
 /**
- * A layer from configuration: `OPENAI_BASE_URL`, `OPENAI_ORGANIZATION` (→ `OpenAI-Organization`),
- * `OPENAI_PROJECT` (→ `OpenAI-Project`), `CODEX_PROVIDER_NAME`, `CODEX_STREAM_IDLE_TIMEOUT_MS`,
- * `CODEX_REQUEST_MAX_RETRIES`, `CODEX_RETRY_429`.
+ * Whether this provider is an Azure Responses endpoint.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isAzure = (provider: Provider): boolean => isAzureResponsesProvider(provider.name, provider.baseUrl)
+
+/** Upper bound of `CODEX_REQUEST_MAX_RETRIES`, as the reference caps `request_max_retries`. */
+const maxRequestRetries = 100
+
+const optionalNonBlank = (name: string) =>
+  Config.option(Config.string(name)).pipe(Config.map(Option.filter((value) => value.trim().length > 0)))
+
+/**
+ * The provider read from configuration: `OPENAI_BASE_URL` (default `https://api.openai.com/v1`),
+ * `OPENAI_ORGANIZATION` (→ `OpenAI-Organization`), `OPENAI_PROJECT` (→ `OpenAI-Project`) — both
+ * skipped when unset or blank, `CODEX_PROVIDER_NAME` (default `openai`),
+ * `CODEX_STREAM_IDLE_TIMEOUT_MS` (default 300 000), `CODEX_REQUEST_MAX_RETRIES` (default 4, capped at
+ * 100), `CODEX_RETRY_429` (default false).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Provider> = Config.all({
+  baseUrl: Config.withDefault(Config.string("OPENAI_BASE_URL"), defaultBaseUrl),
+  organization: optionalNonBlank("OPENAI_ORGANIZATION"),
+  project: optionalNonBlank("OPENAI_PROJECT"),
+  name: Config.withDefault(Config.string("CODEX_PROVIDER_NAME"), "openai"),
+  idleTimeoutMs: Config.withDefault(
+    Config.integer("CODEX_STREAM_IDLE_TIMEOUT_MS").pipe(
+      Config.validate({ message: "must be >= 0", validation: (n) => n >= 0 })
+    ),
+    300_000
+  ),
+  maxRetries: Config.withDefault(
+    Config.integer("CODEX_REQUEST_MAX_RETRIES").pipe(
+      Config.validate({ message: "must be >= 0", validation: (n) => n >= 0 })
+    ),
+    defaultRetryConfig.maxAttempts
+  ),
+  retry429: Config.withDefault(Config.boolean("CODEX_RETRY_429"), false)
+}).pipe(
+  Config.map((c) => {
+    const headers: Array<readonly [string, string]> = []
+    if (Option.isSome(c.organization)) headers.push(["OpenAI-Organization", c.organization.value])
+    if (Option.isSome(c.project)) headers.push(["OpenAI-Project", c.project.value])
+    return make({
+      name: c.name,
+      baseUrl: c.baseUrl,
+      headers,
+      retry: {
+        ...defaultRetryConfig,
+        maxAttempts: Math.min(c.maxRetries, maxRequestRetries),
+        retry429: c.retry429
+      },
+      streamIdleTimeout: Duration.millis(c.idleTimeoutMs)
+    })
+  })
+)
+
+/**
+ * A layer from configuration (see {@link config}).
  *
  * @since 0.1.0
  * @category layers
  */
-export declare const layerConfig: Layer.Layer<CurrentProvider, ConfigError.ConfigError>
+export const layerConfig: Layer.Layer<CurrentProvider, ConfigError.ConfigError> = Layer.effect(CurrentProvider, config)
 
 /**
  * @since 0.1.0
  * @category layers
  */
-export declare const layer: (provider: Provider) => Layer.Layer<CurrentProvider>
+export const layer = (provider: Provider): Layer.Layer<CurrentProvider> => Layer.succeed(CurrentProvider, provider)
 
 /**
  * @since 0.1.0
  * @category accessors
  */
-export declare const current: Effect.Effect<Provider, never, CurrentProvider>
+export const current: Effect.Effect<Provider, never, CurrentProvider> = CurrentProvider

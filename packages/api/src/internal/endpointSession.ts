@@ -6,14 +6,17 @@
  * `endpoint_session.stream_with`. Transport failures surface as `ApiError.Transport`.
  * @internal
  */
-import type { HttpTransport, Response, StreamResponse } from "@codex/client/HttpTransport"
-import type * as Request from "@codex/client/Request"
+import { HttpTransport, type Response, type StreamResponse } from "@codex/client/HttpTransport"
+import * as Request from "@codex/client/Request"
+import * as RetryPolicy from "@codex/client/RetryPolicy"
+import * as TransportError from "@codex/client/TransportError"
 import type * as Headers from "@effect/platform/Headers"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import type * as ApiError from "../ApiError.js"
-import type { AuthProvider } from "../Auth.js"
-import type { CurrentProvider } from "../Provider.js"
+import * as ApiError from "../ApiError.js"
+import { type AuthError, AuthProvider } from "../Auth.js"
+import * as Provider from "../Provider.js"
+import { mergeReplace } from "./headers.js"
 
 /** @internal */
 export interface EndpointRequest {
@@ -26,12 +29,67 @@ export interface EndpointRequest {
   readonly configure?: ((request: Request.Request) => Request.Request) | undefined
 }
 
-/** @internal */
-export declare const execute: (
-  request: EndpointRequest
-) => Effect.Effect<Response, ApiError.ApiError, HttpTransport | AuthProvider | CurrentProvider>
+/**
+ * Steps 1–4 of the pipeline: everything except auth. Pure, so every attempt starts from the same
+ * request.
+ * @internal
+ */
+export const buildRequest = (provider: Provider.Provider, request: EndpointRequest): Request.Request => {
+  let out: Request.Request = {
+    ...Request.make(request.method, Provider.urlForPath(provider, request.path)),
+    headers: mergeReplace(provider.headers, request.extraHeaders)
+  }
+  if (request.body !== undefined) out = Request.withJson(out, request.body)
+  return request.configure === undefined ? out : request.configure(out)
+}
+
+/**
+ * Auth failures become transport errors: a build error is a configuration problem (never retried),
+ * a transient one behaves like a network failure (retried when transport retries are on).
+ * @internal
+ */
+export const authErrorToTransport = (error: AuthError): TransportError.TransportError =>
+  error._tag === "AuthBuildError"
+    ? new TransportError.Build({ reason: error.reason, cause: error })
+    : new TransportError.Network({ reason: error.reason, cause: error })
+
+const run = <A, R>(
+  spanName: string,
+  request: EndpointRequest,
+  send: (
+    transport: HttpTransport["Type"],
+    request: Request.Request
+  ) => Effect.Effect<A, TransportError.TransportError, R>
+): Effect.Effect<A, ApiError.ApiError, HttpTransport | AuthProvider | Provider.CurrentProvider | R> =>
+  Effect.gen(function* () {
+    const provider = yield* Provider.CurrentProvider
+    const auth = yield* AuthProvider
+    const transport = yield* HttpTransport
+    return yield* RetryPolicy.run(Provider.toRetryPolicy(provider.retry), (_attempt) =>
+      auth.applyAuth(buildRequest(provider, request)).pipe(
+        Effect.mapError(authErrorToTransport),
+        Effect.flatMap((authed) => send(transport, authed))
+      )
+    )
+  }).pipe(
+    Effect.mapError(ApiError.fromTransport),
+    Effect.withSpan(spanName, {
+      kind: "client",
+      attributes: { "http.method": request.method, "api.path": request.path }
+    })
+  )
 
 /** @internal */
-export declare const stream: (
+export const execute = (
   request: EndpointRequest
-) => Effect.Effect<StreamResponse, ApiError.ApiError, HttpTransport | AuthProvider | CurrentProvider | Scope.Scope>
+): Effect.Effect<Response, ApiError.ApiError, HttpTransport | AuthProvider | Provider.CurrentProvider> =>
+  run("endpoint_session.execute_with", request, (transport, req) => transport.execute(req))
+
+/** @internal */
+export const stream = (
+  request: EndpointRequest
+): Effect.Effect<
+  StreamResponse,
+  ApiError.ApiError,
+  HttpTransport | AuthProvider | Provider.CurrentProvider | Scope.Scope
+> => run("endpoint_session.stream_with", request, (transport, req) => transport.stream(req))
