@@ -10,3 +10,11 @@ export * as Request from "./Request.js"
  * @since 0.1.0
  */
 export * as TransportError from "./TransportError.js"
+/**
+ * @since 0.1.0
+ */
+export * as Sse from "./Sse.js"
+/**
+ * @since 0.1.0
+ */
+export * as IdleTimeout from "./IdleTimeout.js"
