@@ -6,9 +6,10 @@
  */
 import * as Headers from "@effect/platform/Headers"
 import type * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
-import type * as TransportError from "./TransportError.js"
+import * as zstd from "./internal/zstd.js"
+import * as TransportError from "./TransportError.js"
 
 /**
  * @since 0.1.0
@@ -136,4 +137,57 @@ export const withTimeout = (self: Request, timeout: Duration.DurationInput | und
  * @since 0.1.0
  * @category body
  */
-export declare const prepareBody: (self: Request) => Effect.Effect<PreparedBody, TransportError.Build>
+export const prepareBody = (self: Request): Effect.Effect<PreparedBody, TransportError.Build> => {
+  const body = self.body
+  if (body === undefined) {
+    return Effect.succeed({ headers: self.headers })
+  }
+  switch (body._tag) {
+    case "Raw":
+    case "Stream": {
+      if (self.compression !== "none") {
+        return Effect.fail(new TransportError.Build({ reason: "request compression cannot be used with raw bodies" }))
+      }
+      return Effect.succeed({
+        headers: self.headers,
+        body:
+          body._tag === "Raw"
+            ? { _tag: "Bytes", bytes: body.bytes }
+            : { _tag: "Stream", stream: body.stream, contentLength: body.contentLength }
+      })
+    }
+    case "Json":
+      return prepareJson(self, body.value)
+  }
+}
+
+const textEncoder = new TextEncoder()
+
+const prepareJson = (self: Request, value: unknown): Effect.Effect<PreparedBody, TransportError.Build> =>
+  Effect.gen(function* () {
+    const json = yield* Effect.try({
+      try: () => JSON.stringify(value) as string | undefined,
+      catch: (cause) => new TransportError.Build({ reason: `failed to serialize JSON body: ${String(cause)}`, cause })
+    })
+    if (json === undefined) {
+      return yield* new TransportError.Build({ reason: "failed to serialize JSON body: value is not JSON" })
+    }
+    let headers = self.headers
+    let bytes: Uint8Array = textEncoder.encode(json)
+    if (self.compression === "zstd") {
+      if (headers["content-encoding"] !== undefined) {
+        return yield* new TransportError.Build({
+          reason: "request compression was requested but content-encoding is already set"
+        })
+      }
+      bytes = yield* Effect.mapError(
+        zstd.compress(bytes),
+        (cause) => new TransportError.Build({ reason: `failed to compress request body: ${String(cause)}`, cause })
+      )
+      headers = Headers.set(headers, "content-encoding", "zstd")
+    }
+    if (headers["content-type"] === undefined) {
+      headers = Headers.set(headers, "content-type", "application/json")
+    }
+    return { headers, body: { _tag: "Bytes", bytes } } satisfies PreparedBody
+  })

@@ -6,9 +6,14 @@
  *
  * @since 0.1.0
  */
-import type * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
-import type * as Schedule from "effect/Schedule"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as Interval from "effect/ScheduleInterval"
+import * as internal from "./internal/retry.js"
 import type { TransportError } from "./TransportError.js"
 
 /**
@@ -43,7 +48,12 @@ export interface RetryPolicy {
  * @since 0.1.0
  * @category constructors
  */
-export declare const defaultPolicy: RetryPolicy
+export const defaultPolicy: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelay: Duration.millis(200),
+  retryOn: { retry429: false, retry5xx: true, retryTransport: true },
+  maxRetryAfter: Duration.seconds(60)
+}
 
 /**
  * Whether `error` is retried by `policy` (ignoring the attempt count).
@@ -51,7 +61,7 @@ export declare const defaultPolicy: RetryPolicy
  * @since 0.1.0
  * @category predicates
  */
-export declare const isRetryable: (policy: RetryPolicy, error: TransportError) => boolean
+export const isRetryable: (policy: RetryPolicy, error: TransportError) => boolean = internal.isRetryable
 
 /**
  * The schedule: input is the failed attempt's error, it recurs while the error is retryable and the
@@ -60,7 +70,24 @@ export declare const isRetryable: (policy: RetryPolicy, error: TransportError) =
  * @since 0.1.0
  * @category schedules
  */
-export declare const toSchedule: (policy: RetryPolicy) => Schedule.Schedule<number, TransportError>
+export const toSchedule = (policy: RetryPolicy): Schedule.Schedule<number, TransportError> =>
+  Schedule.makeWithState(0, (now, error: TransportError, retries) =>
+    Effect.map(internal.nextDelay(policy, retries + 1, error, now), (delay) =>
+      Option.isSome(delay)
+        ? ([retries + 1, retries + 1, ScheduleDecision.continueWith(Interval.after(now + delay.value))] as const)
+        : ([retries, retries, ScheduleDecision.done] as const)
+    )
+  )
+
+/**
+ * The reference backoff before retry `n` (n >= 1): `baseDelay × 2^(n−1) × U[0.9, 1.1)`, truncated
+ * to whole milliseconds, jitter drawn from Effect's `Random` service. `n = 0` gives `baseDelay`.
+ *
+ * @since 0.1.0
+ * @category schedules
+ */
+export const backoff = (baseDelay: Duration.DurationInput, n: number): Effect.Effect<Duration.Duration> =>
+  Effect.map(internal.backoffMillis(baseDelay, n), Duration.millis)
 
 /**
  * Runs `attempt(n)` for n = 0, 1, ... under the policy (the request and its auth are rebuilt by the
@@ -69,7 +96,21 @@ export declare const toSchedule: (policy: RetryPolicy) => Schedule.Schedule<numb
  * @since 0.1.0
  * @category combinators
  */
-export declare const run: <A, R>(
+export const run = <A, R>(
   policy: RetryPolicy,
   attempt: (attempt: number) => Effect.Effect<A, TransportError, R>
-) => Effect.Effect<A, TransportError, R>
+): Effect.Effect<A, TransportError, R> => {
+  const loop = (n: number): Effect.Effect<A, TransportError, R> =>
+    Effect.catchAll(
+      Effect.suspend(() => attempt(n)),
+      (error) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.flatMap(internal.nextDelay(policy, n + 1, error, now), (delay) =>
+            Option.isSome(delay)
+              ? Effect.zipRight(Effect.sleep(Duration.millis(delay.value)), loop(n + 1))
+              : Effect.fail(error)
+          )
+        )
+    )
+  return loop(0)
+}
