@@ -18,3 +18,11 @@ export * as Sse from "./Sse.js"
  * @since 0.1.0
  */
 export * as IdleTimeout from "./IdleTimeout.js"
+/**
+ * @since 0.1.0
+ */
+export * as RetryPolicy from "./RetryPolicy.js"
+/**
+ * @since 0.1.0
+ */
+export * as RequestTelemetry from "./RequestTelemetry.js"
