@@ -3,10 +3,12 @@ import * as Auth from "@codex/api/Auth"
 import * as Provider from "@codex/api/Provider"
 import * as HttpTransport from "@codex/client/HttpTransport"
 import * as Request from "@codex/client/Request"
+import * as RequestTelemetry from "@codex/client/RequestTelemetry"
 import * as TransportError from "@codex/client/TransportError"
 import * as Headers from "@effect/platform/Headers"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
@@ -210,5 +212,68 @@ describe("EndpointSession", () => {
       expect(transport.requests.map((r) => r.headers["x-attempt"])).toEqual(["1", "2"])
       expect(transport.requests.every((r) => r.url === "https://example.com/v1/responses/compact")).toBe(true)
     }).pipe(Effect.provide(Layer.mergeAll(transport.layer, auth.layer, Provider.layer(testProvider(2)))))
+  })
+
+  it.live("reports every attempt to RequestTelemetry", () => {
+    const http = new TransportError.Http({ status: 502, body: "bad gateway", headers: Headers.empty })
+    const transport = countingTransport([new TransportError.Network({ reason: "reset" }), http])
+    const auth = countingAuth([new Auth.AuthTransientError({ reason: "refreshing" })])
+    const events: Array<RequestTelemetry.RequestEvent> = []
+    const provider = Provider.make({
+      baseUrl: "https://example.com/v1",
+      retry: { maxAttempts: 5, baseDelay: "1 millis", retry429: false, retry5xx: false, retryTransport: true }
+    })
+    return Effect.gen(function* () {
+      const error = yield* Effect.flip(EndpointSession.execute({ method: "GET", path: "models" }))
+      expect(error).toEqual(ApiError.fromTransport(http))
+      expect(events.map((e) => [e.attempt, e.status, (e.error as { _tag?: string } | undefined)?._tag])).toEqual([
+        [0, undefined, "Network"],
+        [1, undefined, "Network"],
+        [2, 502, "Http"]
+      ])
+    }).pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          transport.layer,
+          auth.layer,
+          Provider.layer(provider),
+          RequestTelemetry.layer((event) => Effect.sync(() => events.push(event)))
+        )
+      )
+    )
+  })
+
+  it.live("runs the transport inside endpoint_session spans with http.method and api.path", () => {
+    const spans: Array<{ name: string; attributes: Record<string, unknown> }> = []
+    const service: HttpTransport.Service = {
+      execute: () =>
+        Effect.map(Effect.currentSpan, (span) => {
+          spans.push({ name: span.name, attributes: Object.fromEntries(span.attributes) })
+          return { status: 200, headers: Headers.empty, body: new Uint8Array() }
+        }).pipe(Effect.orDie),
+      stream: () =>
+        Effect.map(Effect.currentSpan, (span) => {
+          spans.push({ name: span.name, attributes: Object.fromEntries(span.attributes) })
+          return { status: 200, headers: Headers.empty, body: Stream.empty }
+        }).pipe(Effect.orDie)
+    }
+    return Effect.gen(function* () {
+      yield* EndpointSession.execute({ method: "GET", path: "models" })
+      yield* EndpointSession.stream({ method: "POST", path: "responses" })
+      expect(spans).toEqual([
+        { name: "endpoint_session.execute_with", attributes: { "http.method": "GET", "api.path": "models" } },
+        { name: "endpoint_session.stream_with", attributes: { "http.method": "POST", "api.path": "responses" } }
+      ])
+      expect(Option.isNone(yield* Effect.option(Effect.currentSpan))).toBe(true)
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(
+        Layer.mergeAll(
+          Layer.succeed(HttpTransport.HttpTransport, service),
+          Auth.layerNone,
+          Provider.layer(testProvider(0))
+        )
+      )
+    )
   })
 })

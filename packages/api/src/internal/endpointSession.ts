@@ -8,6 +8,7 @@
  */
 import { HttpTransport, type Response, type StreamResponse } from "@codex/client/HttpTransport"
 import * as Request from "@codex/client/Request"
+import * as RequestTelemetry from "@codex/client/RequestTelemetry"
 import * as RetryPolicy from "@codex/client/RetryPolicy"
 import * as TransportError from "@codex/client/TransportError"
 import type * as Headers from "@effect/platform/Headers"
@@ -65,10 +66,14 @@ const run = <A, R>(
     const provider = yield* Provider.CurrentProvider
     const auth = yield* AuthProvider
     const transport = yield* HttpTransport
-    return yield* RetryPolicy.run(Provider.toRetryPolicy(provider.retry), (_attempt) =>
-      auth.applyAuth(buildRequest(provider, request)).pipe(
-        Effect.mapError(authErrorToTransport),
-        Effect.flatMap((authed) => send(transport, authed))
+    // Telemetry covers the whole attempt (auth included), so a transient auth failure is reported too.
+    return yield* RetryPolicy.run(Provider.toRetryPolicy(provider.retry), (attempt) =>
+      RequestTelemetry.track(
+        attempt,
+        auth.applyAuth(buildRequest(provider, request)).pipe(
+          Effect.mapError(authErrorToTransport),
+          Effect.flatMap((authed) => send(transport, authed))
+        )
       )
     )
   }).pipe(
