@@ -210,7 +210,7 @@ export const make = <Err>(
 
   const holdTail = (c: Uint8Array, from: number): void => {
     if (from >= c.length) return
-    if (c[from] === COLON) {
+    if (partialLength === 0 && c[from] === COLON) {
       // A comment is never buffered: keep-alive comments cost no memory however long they are.
       skippingComment = true
       return
@@ -222,14 +222,14 @@ export const make = <Err>(
     if (size > maxEventSize) overflow(size)
   }
 
-  const joinPartial = (c: Uint8Array, until: number): Uint8Array => {
-    const bytes = new Uint8Array(partialLength + until)
+  const joinPartial = (c: Uint8Array, from: number, until: number): Uint8Array => {
+    const bytes = new Uint8Array(partialLength + until - from)
     let offset = 0
     for (const p of partial) {
       bytes.set(p, offset)
       offset += p.length
     }
-    bytes.set(c.subarray(0, until), offset)
+    bytes.set(c.subarray(from, until), offset)
     partial = []
     partialLength = 0
     return bytes
@@ -270,7 +270,7 @@ export const make = <Err>(
         holdTail(c, start)
         return out
       }
-      const line = textDecoder.decode(joinPartial(c, t))
+      const line = textDecoder.decode(joinPartial(c, start, t))
       processLine(line, 0, line.length)
       start = afterTerminator(c, t)
       if (error !== undefined) return out
@@ -301,7 +301,7 @@ export const make = <Err>(
         partialLength += bomHeld.length
       }
       if (partialLength > 0) {
-        const line = textDecoder.decode(joinPartial(emptyBytes, 0))
+        const line = textDecoder.decode(joinPartial(emptyBytes, 0, 0))
         processLine(line, 0, line.length)
       }
     }
