@@ -1,4 +1,16 @@
 /**
  * @since 0.1.0
  */
-export {}
+export * as DemoFixture from "./DemoFixture.js"
+/**
+ * @since 0.1.0
+ */
+export * as Fixture from "./Fixture.js"
+/**
+ * @since 0.1.0
+ */
+export * as InMemoryTransport from "./InMemoryTransport.js"
+/**
+ * @since 0.1.0
+ */
+export * as ResponsesServer from "./ResponsesServer.js"

@@ -1,0 +1,200 @@
+/**
+ * A local Responses server (node:http on 127.0.0.1, port 0) that plays scripted responses for
+ * `/responses`, `/responses/compact`, `/models` (or any path) with fault injection: status codes,
+ * `retry-after`, delays, chunking down to one byte, drops mid-stream, stalls and malformed events.
+ * It records every request it receives so tests can assert on them.
+ *
+ * @since 0.1.0
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import type { Defaults, Script, Scripted } from "./Fixture.js"
+import { concatBytes, decodeText, parseJson, Queue, render, routeOf } from "./internal/script.js"
+
+/**
+ * A request as the server (or the in-memory transport) received it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordedRequest {
+  readonly method: string
+  /** Path relative to the base URL, without query (`/responses`). */
+  readonly route: string
+  /** Path with query as sent (`/v1/models?client_version=1.0.0`). */
+  readonly path: string
+  readonly headers: Headers.Headers
+  /** Body bytes as sent (still compressed when `content-encoding` is set). */
+  readonly body: Uint8Array
+  /** The body as UTF-8 text. */
+  readonly text: string
+  /** The body parsed as JSON (undefined when empty or not JSON). */
+  readonly json: unknown
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Scripted responses per route, consumed in order. */
+  readonly script?: Script | undefined
+  /** Responses repeated once a route's script is exhausted (else 404). */
+  readonly defaults?: Defaults | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResponsesServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string
+  /** `http://127.0.0.1:<port>/v1`, the value for a provider's base URL. */
+  readonly baseUrl: string
+  readonly port: number
+  /** Every request received so far, in arrival order (live array). */
+  readonly requests: ReadonlyArray<RecordedRequest>
+  /** Appends scripted responses for a route. */
+  readonly enqueue: (route: string, ...responses: ReadonlyArray<Scripted>) => void
+  /** Number of connections currently open (to assert that clients release sockets). */
+  readonly openConnections: () => number
+}
+
+/**
+ * The Promise-API handle.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Handle extends ResponsesServer {
+  /** Stops listening and destroys every open connection (stalled streams included). */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class CurrentResponsesServer extends Context.Tag("@codex/testing/ResponsesServer")<
+  CurrentResponsesServer,
+  ResponsesServer
+>() {}
+
+const sleep = (ms: number, isClosed: () => boolean): Promise<void> =>
+  ms <= 0 || isClosed() ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms).unref())
+
+/**
+ * Starts a server (Promise API for non-Effect users). Call `close()` when done.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const start = (options: Options = {}): Promise<Handle> => {
+  const queue = new Queue(options.script, options.defaults)
+  const requests: Array<RecordedRequest> = []
+  const sockets = new Set<import("node:net").Socket>()
+  let closed = false
+
+  const play = async (res: Http.ServerResponse, scripted: Scripted): Promise<void> => {
+    const plan = render(scripted, queue.nextRequestId())
+    await sleep(plan.headersDelayMs, () => closed)
+    if (res.destroyed) return
+    res.writeHead(plan.status, plan.headers)
+    res.flushHeaders()
+    for (let i = 0; i < plan.chunks.length; i++) {
+      if (i > 0) await sleep(plan.chunkDelayMs, () => closed)
+      if (res.destroyed) return
+      res.write(plan.chunks[i])
+    }
+    if (plan.ending === "end") res.end()
+    else if (plan.ending === "drop") {
+      // Let the written bytes leave before the reset, so the client sees a partial body then the cut.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      res.socket?.destroy()
+    }
+    // "stall": leave the response open; close() destroys it.
+  }
+
+  const server = Http.createServer((req, res) => {
+    const parts: Array<Uint8Array> = []
+    req.on("data", (chunk: Buffer) => parts.push(new Uint8Array(chunk)))
+    req.on("end", () => {
+      const body = concatBytes(parts)
+      const path = req.url ?? "/"
+      const route = routeOf(path)
+      const method = req.method ?? "GET"
+      const headers: Record<string, string> = {}
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value
+      }
+      const text = decodeText(body)
+      requests.push({
+        method,
+        route,
+        path,
+        headers: Headers.fromInput(headers),
+        body,
+        text,
+        json: headers["content-encoding"] === undefined ? parseJson(text) : undefined
+      })
+      play(res, queue.next(method, route)).catch(() => res.destroy())
+    })
+  })
+  server.on("connection", (socket) => {
+    sockets.add(socket)
+    socket.on("close", () => sockets.delete(socket))
+  })
+
+  return new Promise((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as AddressInfo).port
+      const url = `http://127.0.0.1:${port}`
+      resolve({
+        url,
+        baseUrl: `${url}/v1`,
+        port,
+        requests,
+        enqueue: (route, ...responses) => queue.enqueue(route, responses),
+        openConnections: () => sockets.size,
+        close: () =>
+          new Promise<void>((done) => {
+            closed = true
+            const pending = [...sockets].map(
+              (socket) =>
+                new Promise<void>((resolve) =>
+                  socket.destroyed && !sockets.has(socket) ? resolve() : socket.once("close", () => resolve())
+                )
+            )
+            for (const socket of sockets) socket.destroy()
+            server.close(() => Promise.all(pending).then(() => done()))
+          })
+      })
+    })
+  })
+}
+
+/**
+ * Starts a server for the lifetime of the scope; closing the scope closes every connection.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<ResponsesServer, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.promise(() => start(options)),
+    (handle) => Effect.promise(() => handle.close())
+  )
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<CurrentResponsesServer> =>
+  Layer.scoped(CurrentResponsesServer, make(options))
