@@ -10,3 +10,11 @@ export * as Auth from "./Auth.js"
  * @since 0.1.0
  */
 export * as Provider from "./Provider.js"
+/**
+ * @since 0.1.0
+ */
+export * as RateLimits from "./RateLimits.js"
+/**
+ * @since 0.1.0
+ */
+export * as CodexError from "./CodexError.js"
