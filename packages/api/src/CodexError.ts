@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import type * as TransportError from "@codex/client/TransportError"
+import { type AuthPlanType, parseAuthPlanType } from "@codex/protocol/RateLimits"
 import type * as Headers from "@effect/platform/Headers"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
@@ -146,7 +147,7 @@ export class InternalServerError extends Data.TaggedError("InternalServerError")
  */
 export class UsageLimitReached extends Data.TaggedError("UsageLimitReached")<
   HttpDetails & {
-    readonly planType?: string | undefined
+    readonly planType?: AuthPlanType | undefined
     readonly resetsAt?: DateTime.Utc | undefined
     readonly promoMessage?: string | undefined
     readonly rateLimitReachedType?: RateLimits.RateLimitReachedType | undefined
@@ -353,12 +354,9 @@ const header = (headers: Headers.Headers | undefined, name: string): string | un
 const requestIdOf = (headers: Headers.Headers | undefined): string | undefined =>
   header(headers, "x-request-id") ?? header(headers, "x-oai-request-id")
 
-/** Aliases of the auth plan type (`hc` → `enterprise`, `education` → `edu`); other strings verbatim. */
-const normalizePlanType = (plan: string): string => (plan === "hc" ? "enterprise" : plan === "education" ? "edu" : plan)
-
 interface UsageLimitBody {
   readonly type?: string | undefined
-  readonly planType?: string | undefined
+  readonly planType?: AuthPlanType | undefined
   readonly resetsAt?: number | undefined
 }
 
@@ -374,7 +372,7 @@ const parseUsageLimitBody = (body: string): UsageLimitBody | undefined => {
   if (!optional(resets_at, (u) => typeof u === "number" && Number.isSafeInteger(u))) return undefined
   return {
     type: typeof type === "string" ? type : undefined,
-    planType: typeof plan_type === "string" ? normalizePlanType(plan_type) : undefined,
+    planType: typeof plan_type === "string" ? parseAuthPlanType(plan_type) : undefined,
     resetsAt: typeof resets_at === "number" ? resets_at : undefined
   }
 }

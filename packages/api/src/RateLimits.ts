@@ -7,41 +7,22 @@
  *
  * @since 0.1.0
  */
+import * as Protocol from "@codex/protocol/RateLimits"
+import type {
+  CreditsSnapshot,
+  RateLimitReachedType,
+  RateLimitSnapshot,
+  RateLimitWindow
+} from "@codex/protocol/RateLimits"
 import type * as Headers from "@effect/platform/Headers"
 
 /**
- * @since 0.1.0
- * @category models
- */
-export interface RateLimitWindow {
-  readonly usedPercent: number
-  readonly windowMinutes?: number | undefined
-  /** Unix seconds. */
-  readonly resetsAt?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface CreditsSnapshot {
-  readonly hasCredits: boolean
-  readonly unlimited: boolean
-  readonly balance?: string | undefined
-}
-
-/**
- * Why a usage limit was reached (`x-codex-rate-limit-reached-type`).
+ * The snapshot types of `@codex/protocol` (wire field names).
  *
  * @since 0.1.0
  * @category models
  */
-export type RateLimitReachedType =
-  | "rate_limit_reached"
-  | "workspace_owner_credits_depleted"
-  | "workspace_member_credits_depleted"
-  | "workspace_owner_usage_limit_reached"
-  | "workspace_member_usage_limit_reached"
+export type { CreditsSnapshot, RateLimitReachedType, RateLimitSnapshot, RateLimitWindow }
 
 /**
  * The known {@link RateLimitReachedType} values.
@@ -49,30 +30,7 @@ export type RateLimitReachedType =
  * @since 0.1.0
  * @category constants
  */
-export const rateLimitReachedTypes: ReadonlyArray<RateLimitReachedType> = [
-  "rate_limit_reached",
-  "workspace_owner_credits_depleted",
-  "workspace_member_credits_depleted",
-  "workspace_owner_usage_limit_reached",
-  "workspace_member_usage_limit_reached"
-]
-
-/**
- * A snapshot read from headers. Header snapshots never carry a plan type, an individual limit or a
- * reached type (those come from event bodies), so those fields stay absent here.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RateLimitSnapshot {
-  readonly limitId?: string | undefined
-  readonly limitName?: string | undefined
-  readonly primary?: RateLimitWindow | undefined
-  readonly secondary?: RateLimitWindow | undefined
-  readonly credits?: CreditsSnapshot | undefined
-  readonly planType?: string | undefined
-  readonly rateLimitReachedType?: RateLimitReachedType | undefined
-}
+export const rateLimitReachedTypes: ReadonlyArray<RateLimitReachedType> = Protocol.RateLimitReachedType.literals
 
 /**
  * The default limit family.
@@ -136,9 +94,9 @@ const parseWindow = (headers: Headers.Headers, prefix: string): RateLimitWindow 
   const resetsAt = parseIntStrict(read(headers, `${prefix}-reset-at`))
   const meaningful = usedPercent !== 0 || (windowMinutes !== undefined && windowMinutes !== 0) || resetsAt !== undefined
   if (!meaningful) return undefined
-  const window: { usedPercent: number; windowMinutes?: number; resetsAt?: number } = { usedPercent }
-  if (windowMinutes !== undefined) window.windowMinutes = windowMinutes
-  if (resetsAt !== undefined) window.resetsAt = resetsAt
+  const window: { used_percent: number; window_minutes?: number; resets_at?: number } = { used_percent: usedPercent }
+  if (windowMinutes !== undefined) window.window_minutes = windowMinutes
+  if (resetsAt !== undefined) window.resets_at = resetsAt
   return window
 }
 
@@ -154,7 +112,9 @@ export const parseCredits = (headers: Headers.Headers): CreditsSnapshot | undefi
   const unlimited = parseBool(read(headers, "x-codex-credits-unlimited"))
   if (hasCredits === undefined || unlimited === undefined) return undefined
   const balance = nonEmpty(read(headers, "x-codex-credits-balance"))
-  return balance === undefined ? { hasCredits, unlimited } : { hasCredits, unlimited, balance }
+  return balance === undefined
+    ? { has_credits: hasCredits, unlimited }
+    : { has_credits: hasCredits, unlimited, balance }
 }
 
 /**
@@ -168,14 +128,14 @@ export const parseForLimit = (headers: Headers.Headers, limitId?: string | undef
   const id = limitId === undefined || limitId.trim().length === 0 ? defaultLimitId : limitId.trim()
   const prefix = headerPrefix(id)
   const snapshot: {
-    limitId: string
-    limitName?: string
+    limit_id: string
+    limit_name?: string
     primary?: RateLimitWindow
     secondary?: RateLimitWindow
     credits?: CreditsSnapshot
-  } = { limitId: normalizeLimitId(id) }
+  } = { limit_id: normalizeLimitId(id) }
   const limitName = nonEmpty(read(headers, `${prefix}-limit-name`))
-  if (limitName !== undefined) snapshot.limitName = limitName
+  if (limitName !== undefined) snapshot.limit_name = limitName
   const primary = parseWindow(headers, `${prefix}-primary`)
   if (primary !== undefined) snapshot.primary = primary
   const secondary = parseWindow(headers, `${prefix}-secondary`)
@@ -246,7 +206,5 @@ export const promoMessage = (headers: Headers.Headers): string | undefined =>
  */
 export const rateLimitReachedType = (headers: Headers.Headers): RateLimitReachedType | undefined => {
   const value = read(headers, "x-codex-rate-limit-reached-type")
-  return value !== undefined && (rateLimitReachedTypes as ReadonlyArray<string>).includes(value)
-    ? (value as RateLimitReachedType)
-    : undefined
+  return value === undefined ? undefined : Protocol.parseRateLimitReachedType(value)
 }

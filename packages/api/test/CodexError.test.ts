@@ -99,8 +99,8 @@ describe("CodexError.mapApiError", () => {
       "UsageLimitReached"
     )
     expect(error.planType).toBe("pro")
-    expect(error.rateLimits?.limitId).toBe("codex_other")
-    expect(error.rateLimits?.limitName).toBe("codex_other")
+    expect(error.rateLimits?.limit_id).toBe("codex_other")
+    expect(error.rateLimits?.limit_name).toBe("codex_other")
     expect(error.isRetryable).toBe(false)
   })
 
@@ -111,8 +111,8 @@ describe("CodexError.mapApiError", () => {
       }),
       "UsageLimitReached"
     )
-    expect(error.rateLimits).toEqual({ limitId: "codex_other" })
-    expect(error.rateLimits?.limitName).toBeUndefined()
+    expect(error.rateLimits).toEqual({ limit_id: "codex_other" })
+    expect(error.rateLimits?.limit_name).toBeUndefined()
   })
 
   it("map_api_error_ignores_unparseable_rate_limit_reached_type_headers", () => {
@@ -145,7 +145,7 @@ describe("CodexError.mapApiError", () => {
     expect(error.planType).toBe("enterprise")
     expect(error.resetsAt && DateTime.toEpochMillis(error.resetsAt)).toBe(1738888888000)
     expect(error.promoMessage).toBe("Try Pro")
-    expect(error.rateLimits).toEqual({ limitId: "codex", primary: { usedPercent: 100, windowMinutes: 300 } })
+    expect(error.rateLimits).toEqual({ limit_id: "codex", primary: { used_percent: 100, window_minutes: 300 } })
     expect(error.requestId).toBe("req-429")
     expect(error.message).toContain("2025-02-07T00:41:28")
     expect(error.message).toContain("Try Pro")
@@ -299,7 +299,7 @@ describe("CodexError.mapApiError", () => {
         expect(error.body).toBe(body)
         expect(error.url).toBe("https://example.com/v1/responses")
         expect(error.requestId).toBe("req-1")
-        expect(error.rateLimits).toEqual({ limitId: "codex", primary: { usedPercent: 42, windowMinutes: 60 } })
+        expect(error.rateLimits).toEqual({ limit_id: "codex", primary: { used_percent: 42, window_minutes: 60 } })
         // the message says where: the status and the request id
         expect(error.message).toContain(String(status))
         expect(error.message).toContain("req-1")

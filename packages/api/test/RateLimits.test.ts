@@ -14,10 +14,10 @@ describe("RateLimits", () => {
       })
     )
     expect(snapshot).toEqual({
-      limitId: "codex",
-      primary: { usedPercent: 12.5, windowMinutes: 60, resetsAt: 1704069000 }
+      limit_id: "codex",
+      primary: { used_percent: 12.5, window_minutes: 60, resets_at: 1704069000 }
     })
-    expect(snapshot.limitName).toBeUndefined()
+    expect(snapshot.limit_name).toBeUndefined()
     expect(snapshot.secondary).toBeUndefined()
   })
 
@@ -31,8 +31,8 @@ describe("RateLimits", () => {
       "codex_secondary"
     )
     expect(snapshot).toEqual({
-      limitId: "codex_secondary",
-      primary: { usedPercent: 80, windowMinutes: 1440, resetsAt: 1704074400 }
+      limit_id: "codex_secondary",
+      primary: { used_percent: 80, window_minutes: 1440, resets_at: 1704074400 }
     })
   })
 
@@ -44,9 +44,9 @@ describe("RateLimits", () => {
       }),
       "codex_bengalfox"
     )
-    expect(snapshot.limitId).toBe("codex_bengalfox")
-    expect(snapshot.limitName).toBe("gpt-5.2-codex-sonic")
-    expect(snapshot.primary).toEqual({ usedPercent: 80 })
+    expect(snapshot.limit_id).toBe("codex_bengalfox")
+    expect(snapshot.limit_name).toBe("gpt-5.2-codex-sonic")
+    expect(snapshot.primary).toEqual({ used_percent: 80 })
   })
 
   it("parse_all_rate_limits_reads_all_limit_families", () => {
@@ -54,14 +54,14 @@ describe("RateLimits", () => {
       h({ "x-codex-primary-used-percent": "12.5", "x-codex-secondary-primary-used-percent": "80" })
     )
     expect(all).toEqual([
-      { limitId: "codex", primary: { usedPercent: 12.5 } },
-      { limitId: "codex_secondary", primary: { usedPercent: 80 } }
+      { limit_id: "codex", primary: { used_percent: 12.5 } },
+      { limit_id: "codex_secondary", primary: { used_percent: 80 } }
     ])
-    expect(all.every((s) => s.limitName === undefined)).toBe(true)
+    expect(all.every((s) => s.limit_name === undefined)).toBe(true)
   })
 
   it("parse_all_rate_limits_includes_default_codex_snapshot", () => {
-    expect(RateLimits.parseAll(Headers.empty)).toEqual([{ limitId: "codex" }])
+    expect(RateLimits.parseAll(Headers.empty)).toEqual([{ limit_id: "codex" }])
   })
 
   describe("parseAll discovery", () => {
@@ -77,11 +77,11 @@ describe("RateLimits", () => {
           "x-empty-primary-used-percent": "0"
         })
       )
-      expect(all.map((s) => s.limitId)).toEqual(["codex", "alpha", "zeta"])
+      expect(all.map((s) => s.limit_id)).toEqual(["codex", "alpha", "zeta"])
       expect(all[1]).toEqual({
-        limitId: "alpha",
-        primary: { usedPercent: 7, windowMinutes: 10 },
-        secondary: { usedPercent: 9 }
+        limit_id: "alpha",
+        primary: { used_percent: 7, window_minutes: 10 },
+        secondary: { used_percent: 9 }
       })
     })
 
@@ -94,8 +94,8 @@ describe("RateLimits", () => {
         })
       )
       expect(all).toEqual([
-        { limitId: "codex", credits: { hasCredits: true, unlimited: false } },
-        { limitId: "other", credits: { hasCredits: true, unlimited: false } }
+        { limit_id: "codex", credits: { has_credits: true, unlimited: false } },
+        { limit_id: "other", credits: { has_credits: true, unlimited: false } }
       ])
     })
   })
@@ -116,12 +116,12 @@ describe("RateLimits", () => {
       expect(window({ "x-codex-primary-used-percent": "0" })).toBeUndefined()
       expect(window({ "x-codex-primary-used-percent": "0.0", "x-codex-primary-window-minutes": "0" })).toBeUndefined()
       expect(window({ "x-codex-primary-used-percent": "0", "x-codex-primary-window-minutes": "300" })).toEqual({
-        usedPercent: 0,
-        windowMinutes: 300
+        used_percent: 0,
+        window_minutes: 300
       })
       expect(window({ "x-codex-primary-used-percent": "0", "x-codex-primary-reset-at": "0" })).toEqual({
-        usedPercent: 0,
-        resetsAt: 0
+        used_percent: 0,
+        resets_at: 0
       })
     })
 
@@ -132,13 +132,13 @@ describe("RateLimits", () => {
           "x-codex-primary-window-minutes": "1.5",
           "x-codex-primary-reset-at": "soon"
         })
-      ).toEqual({ usedPercent: 3.5 })
+      ).toEqual({ used_percent: 3.5 })
       expect(window({ "x-codex-primary-used-percent": "0", "x-codex-primary-reset-at": "x" })).toBeUndefined()
     })
 
     it("accepts signed and exponent floats", () => {
-      expect(window({ "x-codex-primary-used-percent": "+1.5e1" })).toEqual({ usedPercent: 15 })
-      expect(window({ "x-codex-primary-used-percent": ".5" })).toEqual({ usedPercent: 0.5 })
+      expect(window({ "x-codex-primary-used-percent": "+1.5e1" })).toEqual({ used_percent: 15 })
+      expect(window({ "x-codex-primary-used-percent": ".5" })).toEqual({ used_percent: 0.5 })
     })
   })
 
@@ -147,11 +147,11 @@ describe("RateLimits", () => {
 
     it("parses true/false in any case and 1/0", () => {
       expect(credits({ "x-codex-credits-has-credits": "TRUE", "x-codex-credits-unlimited": "False" })).toEqual({
-        hasCredits: true,
+        has_credits: true,
         unlimited: false
       })
       expect(credits({ "x-codex-credits-has-credits": "0", "x-codex-credits-unlimited": "1" })).toEqual({
-        hasCredits: false,
+        has_credits: false,
         unlimited: true
       })
     })
@@ -165,7 +165,7 @@ describe("RateLimits", () => {
     it("trims the balance and drops an empty one", () => {
       const base = { "x-codex-credits-has-credits": "true", "x-codex-credits-unlimited": "false" }
       expect(credits({ ...base, "x-codex-credits-balance": " 12.34 " })?.balance).toBe("12.34")
-      expect(credits({ ...base, "x-codex-credits-balance": "   " })).toEqual({ hasCredits: true, unlimited: false })
+      expect(credits({ ...base, "x-codex-credits-balance": "   " })).toEqual({ has_credits: true, unlimited: false })
     })
 
     it("credits come from the codex family whatever the limit id", () => {
@@ -173,7 +173,7 @@ describe("RateLimits", () => {
         h({ "x-codex-credits-has-credits": "1", "x-codex-credits-unlimited": "0", "x-other-credits-has-credits": "0" }),
         "other"
       )
-      expect(snapshot.credits).toEqual({ hasCredits: true, unlimited: false })
+      expect(snapshot.credits).toEqual({ has_credits: true, unlimited: false })
     })
   })
 
@@ -181,12 +181,12 @@ describe("RateLimits", () => {
     it("normalizes ids (lowercase, - → _) and builds the prefix from them", () => {
       expect(RateLimits.normalizeLimitId("Codex-Other")).toBe("codex_other")
       const snapshot = RateLimits.parseForLimit(h({ "x-codex-other-primary-used-percent": "40" }), "CODEX_OTHER")
-      expect(snapshot).toEqual({ limitId: "codex_other", primary: { usedPercent: 40 } })
+      expect(snapshot).toEqual({ limit_id: "codex_other", primary: { used_percent: 40 } })
     })
 
     it("an empty limit name is absent; a blank id means codex", () => {
-      expect(RateLimits.parseForLimit(h({ "x-codex-limit-name": "   " })).limitName).toBeUndefined()
-      expect(RateLimits.parseForLimit(Headers.empty, "  ").limitId).toBe("codex")
+      expect(RateLimits.parseForLimit(h({ "x-codex-limit-name": "   " })).limit_name).toBeUndefined()
+      expect(RateLimits.parseForLimit(Headers.empty, "  ").limit_id).toBe("codex")
     })
   })
 
