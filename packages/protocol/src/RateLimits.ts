@@ -1,0 +1,211 @@
+/**
+ * Rate-limit snapshots (from `x-codex-*` headers and `codex.rate_limits` events) and the plan
+ * types that appear next to them.
+ *
+ * @since 0.1.0
+ */
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+
+const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true })
+
+/**
+ * One rate-limit window. `resets_at` is unix seconds.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RateLimitWindow = Schema.Struct({
+  used_percent: Schema.Number,
+  window_minutes: optional(Schema.Number),
+  resets_at: optional(Schema.Number)
+}).annotations({ identifier: "@codex/protocol/RateLimitWindow" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitWindow extends Schema.Schema.Type<typeof RateLimitWindow> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreditsSnapshot = Schema.Struct({
+  has_credits: Schema.Boolean,
+  unlimited: Schema.Boolean,
+  balance: optional(Schema.String)
+}).annotations({ identifier: "@codex/protocol/CreditsSnapshot" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreditsSnapshot extends Schema.Schema.Type<typeof CreditsSnapshot> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const IndividualLimit = Schema.Struct({
+  limit: Schema.Number,
+  used: Schema.Number,
+  remaining_percent: Schema.Number,
+  resets_at: optional(Schema.Number)
+}).annotations({ identifier: "@codex/protocol/IndividualLimit" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface IndividualLimit extends Schema.Schema.Type<typeof IndividualLimit> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RateLimitReachedType = Schema.Literal(
+  "rate_limit_reached",
+  "workspace_owner_credits_depleted",
+  "workspace_member_credits_depleted",
+  "workspace_owner_usage_limit_reached",
+  "workspace_member_usage_limit_reached"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RateLimitReachedType = typeof RateLimitReachedType.Type
+
+const reachedTypes: ReadonlySet<string> = new Set(RateLimitReachedType.literals)
+
+/**
+ * A known {@link RateLimitReachedType}, or `undefined` (the reference treats anything else as absent).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseRateLimitReachedType = (value: string): RateLimitReachedType | undefined =>
+  reachedTypes.has(value) ? (value as RateLimitReachedType) : undefined
+
+/**
+ * Plans known by name (lowercase wire names), shared by both plan-type flavours.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const knownPlanTypes = [
+  "free",
+  "go",
+  "plus",
+  "pro",
+  "prolite",
+  "team",
+  "self_serve_business_usage_based",
+  "business",
+  "enterprise_cbp_usage_based",
+  "enterprise",
+  "edu"
+] as const
+
+/**
+ * A plan known by name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KnownPlanType = (typeof knownPlanTypes)[number]
+
+const knownPlans: ReadonlySet<string> = new Set(knownPlanTypes)
+
+/**
+ * Account plan type (in `codex.rate_limits` events): a known plan or `"unknown"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AccountPlanType = KnownPlanType | "unknown"
+
+/**
+ * Unknown strings map to `"unknown"`.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseAccountPlanType = (value: string): AccountPlanType =>
+  knownPlans.has(value) ? (value as KnownPlanType) : "unknown"
+
+/**
+ * Decodes any string into an {@link AccountPlanType}; encodes it back verbatim.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AccountPlanType: Schema.Schema<AccountPlanType, string> = Schema.transform(
+  Schema.String,
+  Schema.Literal(...knownPlanTypes, "unknown"),
+  { strict: true, decode: parseAccountPlanType, encode: (a) => a }
+).annotations({ identifier: "@codex/protocol/AccountPlanType" })
+
+/**
+ * Auth plan type (in 429 usage-limit bodies): a known plan (aliases `hc` → `enterprise`,
+ * `education` → `edu`) or any other string kept verbatim.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthPlanType = KnownPlanType | (string & {})
+
+/**
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseAuthPlanType = (value: string): AuthPlanType =>
+  value === "hc" ? "enterprise" : value === "education" ? "edu" : value
+
+/**
+ * Whether an {@link AuthPlanType} is one of the known plans.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isKnownPlanType = (value: string): value is KnownPlanType => knownPlans.has(value)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuthPlanType: Schema.Schema<AuthPlanType, string> = Schema.transform(Schema.String, Schema.String, {
+  strict: true,
+  decode: parseAuthPlanType,
+  encode: (a) => a
+}).annotations({ identifier: "@codex/protocol/AuthPlanType" })
+
+/**
+ * A snapshot of the account's rate limits.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RateLimitSnapshot = Schema.Struct({
+  limit_id: optional(Schema.String),
+  limit_name: optional(Schema.String),
+  primary: optional(RateLimitWindow),
+  secondary: optional(RateLimitWindow),
+  credits: optional(CreditsSnapshot),
+  individual_limit: optional(IndividualLimit),
+  plan_type: optional(AccountPlanType),
+  // Unknown values are treated as absent rather than failing the whole snapshot.
+  rate_limit_reached_type: Schema.optionalToOptional(Schema.NullOr(Schema.String), RateLimitReachedType, {
+    decode: (value) =>
+      Option.flatMap(value, (s) => Option.fromNullable(s === null ? undefined : parseRateLimitReachedType(s))),
+    encode: (value) => value
+  })
+}).annotations({ identifier: "@codex/protocol/RateLimitSnapshot" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitSnapshot extends Schema.Schema.Type<typeof RateLimitSnapshot> {}

@@ -1,0 +1,95 @@
+/**
+ * Where a session comes from. Only needed to compute the `x-openai-subagent` header.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The kind of sub-agent a session runs as.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SubAgentSource =
+  | { readonly _tag: "Review" }
+  | { readonly _tag: "Compact" }
+  | { readonly _tag: "MemoryConsolidation" }
+  | { readonly _tag: "ThreadSpawn"; readonly parentThreadId?: string | undefined; readonly depth?: number | undefined }
+  | { readonly _tag: "Other"; readonly label: string }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SessionSource =
+  | { readonly _tag: "Cli" }
+  | { readonly _tag: "VSCode" }
+  | { readonly _tag: "Exec" }
+  | { readonly _tag: "Mcp" }
+  | { readonly _tag: "SubAgent"; readonly source: SubAgentSource }
+  | { readonly _tag: "Unknown" }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const subAgent = (source: SubAgentSource): SessionSource => ({ _tag: "SubAgent", source })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const review: SubAgentSource = { _tag: "Review" }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const compact: SubAgentSource = { _tag: "Compact" }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const memoryConsolidation: SubAgentSource = { _tag: "MemoryConsolidation" }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const threadSpawn = (
+  options: { readonly parentThreadId?: string; readonly depth?: number } = {}
+): SubAgentSource => ({
+  _tag: "ThreadSpawn",
+  ...options
+})
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const other = (label: string): SubAgentSource => ({ _tag: "Other", label })
+
+/**
+ * The `x-openai-subagent` header value: `review`, `compact`, `memory_consolidation`,
+ * `collab_spawn` (thread spawn) or the `Other` label verbatim; `undefined` unless the session is a
+ * sub-agent.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const subagentHeader = (source: SessionSource | undefined): string | undefined => {
+  if (source === undefined || source._tag !== "SubAgent") return undefined
+  switch (source.source._tag) {
+    case "Review":
+      return "review"
+    case "Compact":
+      return "compact"
+    case "MemoryConsolidation":
+      return "memory_consolidation"
+    case "ThreadSpawn":
+      return "collab_spawn"
+    case "Other":
+      return source.source.label
+  }
+}
