@@ -1,4 +1,7 @@
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as ApiError from "@codex/api/ApiError"
+import * as CodexError from "@codex/api/CodexError"
 import * as Auth from "@codex/api/Auth"
 import * as Provider from "@codex/api/Provider"
 import * as HttpTransport from "@codex/client/HttpTransport"
@@ -274,6 +277,136 @@ describe("EndpointSession", () => {
           Provider.layer(testProvider(0))
         )
       )
+    )
+  })
+
+  // -------------------------------------------------------------------------------------------
+  // against a real node:http server
+  // -------------------------------------------------------------------------------------------
+
+  describe("over the wire (node:http + HttpTransport.layerNode)", () => {
+    interface Received {
+      readonly method: string
+      readonly url: string
+      readonly headers: http.IncomingHttpHeaders
+      readonly body: string
+    }
+
+    /** A server on 127.0.0.1:0 answering by path; closed (with its sockets) by the scope. */
+    const server = Effect.acquireRelease(
+      Effect.async<{ readonly baseUrl: string; readonly received: Array<Received>; readonly server: http.Server }>(
+        (resume) => {
+          const received: Array<Received> = []
+          const srv = http.createServer((req, res) => {
+            const chunks: Array<Buffer> = []
+            req.on("data", (chunk: Buffer) => chunks.push(chunk))
+            req.on("end", () => {
+              received.push({
+                method: req.method ?? "",
+                url: req.url ?? "",
+                headers: req.headers,
+                body: Buffer.concat(chunks).toString("utf8")
+              })
+              if (req.url === "/v1/overloaded") {
+                res.writeHead(503, { "content-type": "application/json", "x-request-id": `req-${received.length}` })
+                res.end(`{"error":{"code":"server_is_overloaded"}}`)
+                return
+              }
+              res.writeHead(200, { "content-type": "application/json" })
+              res.end(`{"ok":true}`)
+            })
+          })
+          srv.listen(0, "127.0.0.1", () => {
+            const { port } = srv.address() as AddressInfo
+            resume(Effect.succeed({ baseUrl: `http://127.0.0.1:${port}/v1/`, received, server: srv }))
+          })
+        }
+      ),
+      ({ server }) =>
+        Effect.async<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        })
+    )
+
+    it.scopedLive("sends headers with precedence provider < extra < endpoint < auth", () =>
+      Effect.gen(function* () {
+        const { baseUrl, received } = yield* server
+        const provider = Provider.make({
+          baseUrl,
+          headers: {
+            "x-from-provider": "provider",
+            "x-extra-wins": "provider",
+            "x-endpoint-wins": "provider",
+            authorization: "provider",
+            "chatgpt-account-id": "provider"
+          },
+          retry: { maxAttempts: 0, baseDelay: "1 millis", retry429: false, retry5xx: false, retryTransport: false }
+        })
+        const response = yield* EndpointSession.execute({
+          method: "POST",
+          path: "/responses",
+          extraHeaders: {
+            "X-Extra-Wins": "extra",
+            "x-endpoint-wins": "extra",
+            "x-from-extra": "extra",
+            Authorization: "extra"
+          },
+          body: { model: "gpt-test", input: [] },
+          configure: (request) =>
+            Request.setHeaders(request, {
+              "x-endpoint-wins": "endpoint",
+              authorization: "endpoint",
+              accept: "application/json"
+            })
+        }).pipe(
+          Effect.provide(
+            Layer.mergeAll(
+              HttpTransport.layerNode,
+              Provider.layer(provider),
+              Auth.layerBearer({ token: Redacted.make("wire-token"), accountId: "acct-wire" })
+            )
+          )
+        )
+        expect(response.status).toBe(200)
+        expect(new TextDecoder().decode(response.body)).toBe(`{"ok":true}`)
+        expect(received.length).toBe(1)
+        const got = received[0]!
+        expect(got.method).toBe("POST")
+        expect(got.url).toBe("/v1/responses")
+        expect(got.body).toBe(`{"model":"gpt-test","input":[]}`)
+        expect(got.headers["x-from-provider"]).toBe("provider")
+        expect(got.headers["x-from-extra"]).toBe("extra")
+        expect(got.headers["x-extra-wins"]).toBe("extra")
+        expect(got.headers["x-endpoint-wins"]).toBe("endpoint")
+        expect(got.headers.authorization).toBe("Bearer wire-token")
+        expect(got.headers["chatgpt-account-id"]).toBe("acct-wire")
+        expect(got.headers.accept).toBe("application/json")
+        expect(got.headers["content-type"]).toBe("application/json")
+      })
+    )
+
+    it.scopedLive("retries a 5xx with a fresh, re-authenticated request and maps the last error", () =>
+      Effect.gen(function* () {
+        const { baseUrl, received } = yield* server
+        const auth = countingAuth([])
+        const provider = Provider.make({
+          baseUrl,
+          retry: { maxAttempts: 1, baseDelay: "1 millis", retry429: false, retry5xx: true, retryTransport: true }
+        })
+        const error = yield* Effect.flip(
+          EndpointSession.execute({ method: "POST", path: "overloaded", body: { n: 1 } }).pipe(
+            Effect.provide(Layer.mergeAll(HttpTransport.layerNode, Provider.layer(provider), auth.layer))
+          )
+        )
+        expect(received.length).toBe(2)
+        expect(auth.calls()).toBe(2)
+        expect(received.every((r) => r.headers.authorization === "Bearer secret-token")).toBe(true)
+        const mapped = CodexError.mapApiError(error)
+        expect(mapped._tag).toBe("ServerOverloaded")
+        expect((mapped as CodexError.ServerOverloaded).requestId).toBe("req-2")
+        expect((mapped as CodexError.ServerOverloaded).status).toBe(503)
+      })
     )
   })
 })
