@@ -1,0 +1,398 @@
+/**
+ * Realtime conversations over WebSocket (V1 "quicksilver" and V2 "realtime"; spec 5.2).
+ *
+ * `connect` opens `{base}/v1/realtime?…` (URL rules in 5.2.2), sends the initial `session.update`
+ * and returns a {@link RealtimeWebsocketConnection} owned by the caller's scope: closing the scope
+ * drops the socket. Writers never wait for a pending `nextEvent` (inbound frames are queued by the
+ * socket listeners), and `nextEvent` returns `None` for good once the connection is closed.
+ *
+ * @since 0.1.0
+ */
+import { backoff } from "@codex/client/RetryPolicy"
+import * as Headers from "@effect/platform/Headers"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as ApiError from "./ApiError.js"
+import { fillMissing, mergeReplace } from "./internal/headers.js"
+import { parseRealtimeEvent } from "./internal/realtimeParser.js"
+import { RealtimeUrlError, realtimeWebsocketUrl } from "./internal/realtimeUrl.js"
+import * as Ws from "./internal/websocket.js"
+import * as Provider from "./Provider.js"
+import type { AudioFrame, EventParser, TranscriptEntry } from "./RealtimeEvent.js"
+import { RealtimeEvent } from "./RealtimeEvent.js"
+import * as RealtimeSession from "./RealtimeSession.js"
+
+/**
+ * An outbound audio frame (base64 PCM). Only `data` goes on the wire.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OutboundAudioFrame = Pick<AudioFrame, "data"> & Partial<Omit<AudioFrame, "data">>
+
+/**
+ * The prefix of V1 function-call output (`conversation.handoff.append`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const agentFinalMessagePrefix = '"Agent Final Message":\n\n'
+
+/**
+ * An open realtime connection: writer methods plus the event reader.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RealtimeWebsocketConnection {
+  readonly url: string
+  readonly parser: EventParser
+  /** `{"type":"input_audio_buffer.append","audio":<data>}`. */
+  readonly sendAudioFrame: (frame: OutboundAudioFrame) => Effect.Effect<void, ApiError.ApiError>
+  /** A user `input_text` message item (`conversation.item.create`). */
+  readonly sendConversationItemCreate: (text: string) => Effect.Effect<void, ApiError.ApiError>
+  /**
+   * Handoff output: V1 `conversation.handoff.append` with the `"Agent Final Message"` prefix, V2 a
+   * `function_call_output` item.
+   */
+  readonly sendConversationFunctionCallOutput: (
+    callId: string,
+    output: string
+  ) => Effect.Effect<void, ApiError.ApiError>
+  /** `conversation.handoff.append` with `output_text` verbatim (no prefix). */
+  readonly sendConversationHandoffAppend: (
+    handoffId: string,
+    outputText: string
+  ) => Effect.Effect<void, ApiError.ApiError>
+  /** `{"type":"response.create"}`. */
+  readonly sendResponseCreate: Effect.Effect<void, ApiError.ApiError>
+  /** `session.update` built from `config` (no `id`/`model` on the WebSocket path). */
+  readonly sendSessionUpdate: (config: RealtimeSession.RealtimeSessionConfig) => Effect.Effect<void, ApiError.ApiError>
+  /** Sends any text frame as is. */
+  readonly sendPayload: (payload: string) => Effect.Effect<void, ApiError.ApiError>
+  /** Sends a Close frame; idempotent. Later sends fail with "realtime websocket connection is closed". */
+  readonly close: Effect.Effect<void, ApiError.ApiError>
+  /**
+   * The next supported event; `None` once closed (Close frame, end of stream, an earlier read error
+   * or `close()`), and on every call after that.
+   */
+  readonly nextEvent: Effect.Effect<Option.Option<RealtimeEvent>, ApiError.ApiError>
+  /** `nextEvent` as a stream that ends when the connection closes. */
+  readonly events: Stream.Stream<RealtimeEvent, ApiError.ApiError>
+  readonly isClosed: () => boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /**
+   * Connects and sends the initial `session.update` (does not wait for `session.updated`).
+   * Handshake headers: provider < `extraHeaders` (+ `x-session-id`) < `defaultHeaders` (fill only).
+   * No auth is added here: pass `Authorization` etc. in `extraHeaders`.
+   */
+  readonly connect: (
+    config: RealtimeSession.RealtimeSessionConfig,
+    extraHeaders?: Headers.Input | undefined,
+    defaultHeaders?: Headers.Input | undefined
+  ) => Effect.Effect<RealtimeWebsocketConnection, ApiError.ApiError, Scope.Scope>
+  /**
+   * Joins the session of a WebRTC call (`…/realtime?call_id=<id>`), retrying `retry.maxAttempts`
+   * times with the provider's backoff.
+   */
+  readonly connectWebrtcSideband: (
+    config: RealtimeSession.RealtimeSessionConfig,
+    callId: string,
+    extraHeaders?: Headers.Input | undefined,
+    defaultHeaders?: Headers.Input | undefined
+  ) => Effect.Effect<RealtimeWebsocketConnection, ApiError.ApiError, Scope.Scope>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class RealtimeWebsocketClient extends Context.Tag("@codex/api/RealtimeWebsocketClient")<
+  RealtimeWebsocketClient,
+  Service
+>() {}
+
+// ---------------------------------------------------------------------------------------------
+// transcript bookkeeping
+// ---------------------------------------------------------------------------------------------
+
+type Role = TranscriptEntry["role"]
+
+/** The transcript since the previous handoff, attached to `HandoffRequested` events. */
+const makeTranscript = () => {
+  let entries: Array<{ role: Role; text: string }> = []
+  const forceNew: Record<Role, boolean> = { user: false, assistant: false }
+  const delta = (role: Role, text: string) => {
+    if (text.length === 0) return
+    const last = entries[entries.length - 1]
+    if (!forceNew[role] && last !== undefined && last.role === role) last.text += text
+    else entries.push({ role, text })
+    forceNew[role] = false
+  }
+  const done = (role: Role, text: string) => {
+    if (text.length === 0) return
+    const last = entries[entries.length - 1]
+    if (!forceNew[role] && last !== undefined && last.role === role) last.text = text
+    else entries.push({ role, text })
+    forceNew[role] = false
+  }
+  return (event: RealtimeEvent): RealtimeEvent => {
+    switch (event._tag) {
+      case "InputAudioSpeechStarted":
+        forceNew.user = true
+        return event
+      case "ResponseCreated":
+        forceNew.assistant = true
+        return event
+      case "InputTranscriptDelta":
+        delta("user", event.delta)
+        return event
+      case "OutputTranscriptDelta":
+        delta("assistant", event.delta)
+        return event
+      case "InputTranscriptDone":
+        done("user", event.text)
+        return event
+      case "OutputTranscriptDone":
+        done("assistant", event.text)
+        return event
+      case "HandoffRequested": {
+        const input = event.inputTranscript.trim()
+        if (input.length > 0 && !entries.some((e) => e.role === "user" && e.text.trim() === input)) {
+          entries.push({ role: "user", text: input })
+        }
+        const activeTranscript: ReadonlyArray<TranscriptEntry> = entries.map((e) => ({ role: e.role, text: e.text }))
+        entries = []
+        forceNew.user = true
+        forceNew.assistant = true
+        return RealtimeEvent.HandoffRequested({ ...event, activeTranscript })
+      }
+      default:
+        return event
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// connection
+// ---------------------------------------------------------------------------------------------
+
+const closedError = () => ApiError.stream("realtime websocket connection is closed")
+
+/**
+ * The `session.update` frame for `config` (session without `id` / `model`).
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const sessionUpdateFrame = (config: RealtimeSession.RealtimeSessionConfig): string =>
+  JSON.stringify({ type: "session.update", session: RealtimeSession.sessionJson(config) })
+
+const makeConnection = (socket: Ws.Socket, parser: EventParser): RealtimeWebsocketConnection => {
+  let writerClosed = false
+  let readerClosed = false
+  const track = makeTranscript()
+
+  const sendPayload = (payload: string): Effect.Effect<void, ApiError.ApiError> =>
+    Effect.suspend(() =>
+      writerClosed
+        ? Effect.fail(closedError())
+        : Effect.mapError(socket.send(payload), (error) =>
+            error.closed ? closedError() : ApiError.stream(`failed to send realtime request: ${error.message}`)
+          )
+    )
+  const sendJson = (value: unknown) => Effect.suspend(() => sendPayload(JSON.stringify(value)))
+
+  const readLoop: Effect.Effect<Option.Option<RealtimeEvent>, ApiError.ApiError> = Effect.suspend(() => {
+    if (readerClosed || writerClosed) return Effect.succeed(Option.none())
+    return Effect.flatMap(socket.read, (frame): Effect.Effect<Option.Option<RealtimeEvent>, ApiError.ApiError> => {
+      switch (frame._tag) {
+        case "Text": {
+          const event = parseRealtimeEvent(frame.text, parser)
+          return event === undefined ? readLoop : Effect.succeed(Option.some(track(event)))
+        }
+        case "Binary":
+          return Effect.succeed(
+            Option.some(RealtimeEvent.Error({ message: "unexpected binary realtime websocket event" }))
+          )
+        case "ReadError":
+          readerClosed = true
+          return Effect.fail(ApiError.stream(`failed to read websocket message: ${frame.message}`))
+        case "Close":
+        case "End":
+          readerClosed = true
+          return Effect.succeed(Option.none())
+      }
+    })
+  })
+
+  const close: Effect.Effect<void, ApiError.ApiError> = Effect.suspend(() => {
+    if (writerClosed) return Effect.void
+    writerClosed = true
+    return Effect.mapError(socket.close, (error) => ApiError.stream(`failed to close websocket: ${error.message}`))
+  })
+
+  return {
+    url: socket.url,
+    parser,
+    sendAudioFrame: (frame) => sendJson({ type: "input_audio_buffer.append", audio: frame.data }),
+    sendConversationItemCreate: (text) =>
+      sendJson({
+        type: "conversation.item.create",
+        item: { type: "message", role: "user", content: [{ type: "input_text", text }] }
+      }),
+    sendConversationFunctionCallOutput: (callId, output) =>
+      parser === "V1"
+        ? sendJson({
+            type: "conversation.handoff.append",
+            handoff_id: callId,
+            output_text: `${agentFinalMessagePrefix}${output}`
+          })
+        : sendJson({
+            type: "conversation.item.create",
+            item: { type: "function_call_output", call_id: callId, output }
+          }),
+    sendConversationHandoffAppend: (handoffId, outputText) =>
+      sendJson({ type: "conversation.handoff.append", handoff_id: handoffId, output_text: outputText }),
+    sendResponseCreate: sendJson({ type: "response.create" }),
+    sendSessionUpdate: (config) => Effect.suspend(() => sendPayload(sessionUpdateFrame(config))),
+    sendPayload,
+    close,
+    nextEvent: readLoop,
+    events: Stream.repeatEffectOption(
+      Effect.flatMap(Effect.mapError(readLoop, Option.some), (event) =>
+        Option.isSome(event) ? Effect.succeed(event.value) : Effect.fail(Option.none())
+      )
+    ),
+    isClosed: () => writerClosed || readerClosed
+  }
+}
+
+const describeHandshakeError = (error: Ws.HandshakeError): string => {
+  switch (error._tag) {
+    case "Rejected":
+      return `HTTP error: ${error.status}`
+    case "Closed":
+      return "connection closed during handshake"
+    case "Network":
+      return error.message
+  }
+}
+
+/** Rust's `HeaderValue::from_str`: visible ASCII and tab only. */
+const isValidHeaderValue = (value: string): boolean => {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c !== 9 && (c < 32 || c > 126)) return false
+  }
+  return true
+}
+
+/**
+ * The handshake headers: provider < `extraHeaders` (plus `x-session-id`) < `defaultHeaders`
+ * (only names still missing).
+ *
+ * @since 0.1.0
+ * @category headers
+ */
+export const handshakeHeaders = (
+  provider: Provider.Provider,
+  config: RealtimeSession.RealtimeSessionConfig,
+  extraHeaders?: Headers.Input | undefined,
+  defaultHeaders?: Headers.Input | undefined
+): Effect.Effect<Headers.Headers, ApiError.ApiError> =>
+  Effect.suspend(() => {
+    let headers = mergeReplace(provider.headers, extraHeaders)
+    const sessionId = config.sessionId
+    if (sessionId !== undefined) {
+      if (!isValidHeaderValue(sessionId)) {
+        return Effect.fail(ApiError.stream(`invalid realtime session id header: ${JSON.stringify(sessionId)}`))
+      }
+      headers = Headers.set(headers, "x-session-id", sessionId)
+    }
+    return Effect.succeed(fillMissing(headers, defaultHeaders))
+  })
+
+/** V1 has no transcription mode: it is treated as conversational. */
+const normalizeConfig = (config: RealtimeSession.RealtimeSessionConfig): RealtimeSession.RealtimeSessionConfig =>
+  config.eventParser === "V1" && config.sessionMode !== "Conversational"
+    ? { ...config, sessionMode: "Conversational" }
+    : config
+
+const buildUrl = (
+  provider: Provider.Provider,
+  config: RealtimeSession.RealtimeSessionConfig,
+  callId?: string
+): Effect.Effect<string, ApiError.ApiError> =>
+  Effect.try({
+    try: () =>
+      realtimeWebsocketUrl({
+        baseUrl: provider.baseUrl,
+        queryParams: provider.queryParams,
+        parser: config.eventParser,
+        model: config.model,
+        callId
+      }),
+    catch: (error) => ApiError.stream(error instanceof RealtimeUrlError ? error.reason : String(error))
+  })
+
+const connectAt = (
+  provider: Provider.Provider,
+  rawConfig: RealtimeSession.RealtimeSessionConfig,
+  callId: string | undefined,
+  extraHeaders: Headers.Input | undefined,
+  defaultHeaders: Headers.Input | undefined
+): Effect.Effect<RealtimeWebsocketConnection, ApiError.ApiError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const config = normalizeConfig(rawConfig)
+    const url = yield* buildUrl(provider, config, callId)
+    const headers = yield* handshakeHeaders(provider, config, extraHeaders, defaultHeaders)
+    const socket = yield* Effect.mapError(Ws.connect(url, { headers, perMessageDeflate: false }), (error) =>
+      ApiError.stream(`failed to connect realtime websocket: ${describeHandshakeError(error)}`)
+    )
+    const connection = makeConnection(socket, config.eventParser)
+    yield* Effect.tapError(connection.sendSessionUpdate(config), () => socket.terminate)
+    return connection
+  })
+
+/**
+ * A client for `provider`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (provider: Provider.Provider): Service => ({
+  connect: (config, extraHeaders, defaultHeaders) =>
+    connectAt(provider, config, undefined, extraHeaders, defaultHeaders),
+  connectWebrtcSideband: (config, callId, extraHeaders, defaultHeaders) => {
+    const maxAttempts = provider.retry.maxAttempts
+    const attempt = (n: number): Effect.Effect<RealtimeWebsocketConnection, ApiError.ApiError, Scope.Scope> =>
+      Effect.catchAll(connectAt(provider, config, callId, extraHeaders, defaultHeaders), (error) =>
+        n >= maxAttempts
+          ? Effect.fail(error)
+          : Effect.zipRight(Effect.flatMap(backoff(provider.retry.baseDelay, n + 1), Effect.sleep), attempt(n + 1))
+      )
+    return attempt(0)
+  }
+})
+
+/**
+ * The client for the current provider.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<RealtimeWebsocketClient, never, Provider.CurrentProvider> = Layer.effect(
+  RealtimeWebsocketClient,
+  Effect.map(Provider.CurrentProvider, make)
+)

@@ -1,0 +1,217 @@
+/**
+ * A scoped WebSocket on top of `ws`.
+ *
+ * Why not `@effect/platform`'s `Socket.makeWebSocket`: it hides the HTTP upgrade. The Responses
+ * client must read upgrade-response headers (`x-reasoning-included`, `x-models-etag`,
+ * `openai-model`, `x-codex-turn-state`) and map a rejected handshake to `Http{status, headers, body}`,
+ * and both readers must tell a Close frame (with code/reason) from a dropped connection. `ws` exposes
+ * all of this through its `upgrade` / `unexpected-response` / `close` events, so the socket is wrapped
+ * here as an Effect resource instead.
+ *
+ * Inbound frames are pushed by `ws` listeners into an unbounded queue, so a pending `read` never
+ * blocks a `send`. `ws` answers Ping frames itself and never surfaces them, so pings do not count as
+ * activity for idle timeouts. The scope finalizer terminates the socket (no close handshake wait).
+ * @internal
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
+import type { IncomingMessage } from "node:http"
+import WebSocket from "ws"
+
+/** @internal */
+export type Frame =
+  | { readonly _tag: "Text"; readonly text: string }
+  | { readonly _tag: "Binary"; readonly data: Uint8Array }
+  /** A Close frame was received (`code` 1005 when it carried no status). */
+  | { readonly _tag: "Close"; readonly code: number; readonly reason: string }
+  /** The connection ended without a Close frame. */
+  | { readonly _tag: "End" }
+  | { readonly _tag: "ReadError"; readonly message: string }
+
+/** @internal */
+export type HandshakeError =
+  | {
+      readonly _tag: "Rejected"
+      readonly status: number
+      readonly headers: Headers.Headers
+      readonly body: string | undefined
+    }
+  | { readonly _tag: "Closed" }
+  | { readonly _tag: "Network"; readonly message: string }
+
+/** @internal */
+export class SendError {
+  readonly _tag = "SendError"
+  constructor(
+    readonly message: string,
+    readonly closed: boolean
+  ) {}
+}
+
+/** @internal */
+export interface Socket {
+  readonly url: string
+  readonly status: number
+  readonly responseHeaders: Headers.Headers
+  /** Next inbound frame; after `Close`/`End`/`ReadError` it keeps returning `End`. */
+  readonly read: Effect.Effect<Frame>
+  readonly send: (text: string) => Effect.Effect<void, SendError>
+  /** Sends a Close frame (no-op when already closing/closed). */
+  readonly close: Effect.Effect<void, SendError>
+  /** Drops the connection at once. */
+  readonly terminate: Effect.Effect<void>
+  readonly isOpen: () => boolean
+  /** Exposed for tests of the handshake configuration. */
+  readonly raw: WebSocket
+}
+
+/** @internal */
+export interface ConnectOptions {
+  readonly headers: Headers.Headers
+  readonly perMessageDeflate: boolean
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+const decodeUtf8 = (bytes: Buffer): string | undefined => {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+const toHeaders = (res: IncomingMessage): Headers.Headers => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value === undefined) continue
+    // Like the reference's `HeaderMap::get`, the first value of a repeated header wins.
+    out[name] = Array.isArray(value) ? (value[0] ?? "") : value
+  }
+  return Headers.fromInput(out)
+}
+
+const rawToBuffer = (data: WebSocket.RawData): Buffer =>
+  Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
+
+/**
+ * Opens a WebSocket; the scope owns it. Fails with the mapped handshake error.
+ * @internal
+ */
+export const connect = (url: string, options: ConnectOptions): Effect.Effect<Socket, HandshakeError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const inbound = yield* Queue.unbounded<Frame>()
+    let finished = false
+    const push = (frame: Frame) => {
+      if (finished) return
+      if (frame._tag !== "Text" && frame._tag !== "Binary") finished = true
+      Queue.unsafeOffer(inbound, frame)
+    }
+    return yield* Effect.acquireRelease(
+      Effect.async<Socket, HandshakeError>((resume) => {
+        const ws = new WebSocket(url, { headers: { ...options.headers }, perMessageDeflate: options.perMessageDeflate })
+        let settled = false
+        let opened = false
+        let status = 101
+        let responseHeaders = Headers.empty
+        const settle = (effect: Effect.Effect<Socket, HandshakeError>) => {
+          if (settled) return
+          settled = true
+          resume(effect)
+        }
+        ws.on("upgrade", (res) => {
+          status = res.statusCode ?? 101
+          responseHeaders = toHeaders(res)
+        })
+        ws.on("unexpected-response", (req, res) => {
+          const chunks: Array<Buffer> = []
+          res.on("data", (chunk: Buffer) => chunks.push(chunk))
+          const done = () => {
+            settle(
+              Effect.fail({
+                _tag: "Rejected",
+                status: res.statusCode ?? 0,
+                headers: toHeaders(res),
+                body: decodeUtf8(Buffer.concat(chunks))
+              })
+            )
+            req.destroy()
+            res.destroy()
+          }
+          res.on("end", done)
+          res.on("error", done)
+          res.on("close", done)
+        })
+        ws.on("open", () => {
+          opened = true
+          settle(Effect.succeed(makeSocket(url, ws, status, responseHeaders, inbound)))
+        })
+        ws.on("message", (data, isBinary) => {
+          const bytes = rawToBuffer(data)
+          push(
+            isBinary ? { _tag: "Binary", data: new Uint8Array(bytes) } : { _tag: "Text", text: bytes.toString("utf8") }
+          )
+        })
+        ws.on("error", (error) => {
+          if (!opened) settle(Effect.fail({ _tag: "Network", message: error.message }))
+          else push({ _tag: "ReadError", message: error.message })
+        })
+        ws.on("close", (code, reason) => {
+          if (!opened) settle(Effect.fail({ _tag: "Closed" }))
+          // 1006 is set locally when the TCP connection ended without a Close frame.
+          push(code === 1006 ? { _tag: "End" } : { _tag: "Close", code, reason: reason.toString("utf8") })
+          push({ _tag: "End" })
+        })
+        return Effect.sync(() => ws.terminate())
+      }),
+      (socket) => socket.terminate
+    )
+  })
+
+const makeSocket = (
+  url: string,
+  ws: WebSocket,
+  status: number,
+  responseHeaders: Headers.Headers,
+  inbound: Queue.Queue<Frame>
+): Socket => {
+  let ended = false
+  const read: Effect.Effect<Frame> = Effect.suspend(() =>
+    ended
+      ? Effect.succeed<Frame>({ _tag: "End" })
+      : Effect.map(Queue.take(inbound), (frame) => {
+          if (frame._tag !== "Text" && frame._tag !== "Binary") ended = true
+          return frame
+        })
+  )
+  const send = (text: string): Effect.Effect<void, SendError> =>
+    Effect.async<void, SendError>((resume) => {
+      if (ws.readyState !== WebSocket.OPEN) {
+        resume(Effect.fail(new SendError("websocket is not open", true)))
+        return
+      }
+      ws.send(text, (error) => {
+        resume(error === undefined || error === null ? Effect.void : Effect.fail(new SendError(error.message, false)))
+      })
+    })
+  const close: Effect.Effect<void, SendError> = Effect.try({
+    try: () => {
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close()
+    },
+    catch: (error) => new SendError(error instanceof Error ? error.message : String(error), false)
+  })
+  return {
+    url,
+    status,
+    responseHeaders,
+    read,
+    send,
+    close,
+    terminate: Effect.sync(() => {
+      if (ws.readyState !== WebSocket.CLOSED) ws.terminate()
+    }),
+    isOpen: () => ws.readyState === WebSocket.OPEN,
+    raw: ws
+  }
+}
