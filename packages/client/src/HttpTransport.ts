@@ -4,12 +4,18 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type { Request } from "./Request.js"
+import type * as Undici from "undici"
+import * as internal from "./internal/httpClientTransport.js"
 import type { TransportError } from "./TransportError.js"
 
 /**
@@ -52,3 +58,52 @@ export interface Service {
  * @category tags
  */
 export class HttpTransport extends Context.Tag("@codex/client/HttpTransport")<HttpTransport, Service>() {}
+
+/**
+ * The transport on an `@effect/platform` `HttpClient`: the body is prepared with
+ * `Request.prepareBody` and sent with exactly those bytes and headers (plus `content-length` and
+ * `traceparent`); non-2xx responses become `TransportError.Http` with the body as text; connection
+ * failures become `Network`, `Request.timeout` becomes `Timeout`. Each request runs in a
+ * `http.client {method}` span. The transport never retries (see `RetryPolicy`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (client: HttpClient.HttpClient) => Service = internal.make
+
+/**
+ * The transport on whatever `HttpClient` is provided.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = Layer.effect(
+  HttpTransport,
+  Effect.map(HttpClient.HttpClient, make)
+)
+
+/**
+ * Node: the transport on undici (`NodeHttpClient.layerUndici`, a dedicated `Agent` closed with the layer).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerNode: Layer.Layer<HttpTransport> = Layer.provide(layer, NodeHttpClient.layerUndici)
+
+/**
+ * Node: the transport on a given undici `Dispatcher` (custom CA `Agent`, `ProxyAgent`, ...). The
+ * dispatcher's lifetime belongs to the caller.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerNodeWithDispatcher = (dispatcher: Undici.Dispatcher): Layer.Layer<HttpTransport> =>
+  Layer.sync(HttpTransport, () => make(NodeHttpClient.makeUndici(dispatcher)))
+
+/**
+ * The transport on the global `fetch` (Node 20+, browsers, Deno, Bun).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFetch: Layer.Layer<HttpTransport> = Layer.provide(layer, FetchHttpClient.layer)

@@ -1,0 +1,215 @@
+/**
+ * `HttpTransport` on top of `@effect/platform`'s `HttpClient`.
+ * @internal
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as HttpTransport from "../HttpTransport.js"
+import * as Request from "../Request.js"
+import * as TransportError from "../TransportError.js"
+
+// ---------------------------------------------------------------------------------------------
+// error mapping
+// ---------------------------------------------------------------------------------------------
+
+const timeoutCodes = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ETIMEDOUT",
+  "TimeoutError"
+])
+
+/** Error text with its causes (fetch reports "fetch failed" and puts the reason in `cause`). */
+const describe = (cause: unknown): string => {
+  const parts: Array<string> = []
+  let current: unknown = cause
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    const message = current instanceof Error ? current.message : typeof current === "string" ? current : String(current)
+    if (message !== "" && !parts.includes(message)) parts.push(message)
+    current = current instanceof Error ? current.cause : undefined
+  }
+  return parts.length === 0 ? "unknown error" : parts.join(": ")
+}
+
+const isTimeout = (cause: unknown): boolean => {
+  let current: unknown = cause
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code
+    if ((typeof code === "string" && timeoutCodes.has(code)) || timeoutCodes.has(current.name)) return true
+    current = current.cause
+  }
+  return false
+}
+
+const fromClientError = (error: HttpClientError.HttpClientError): TransportError.TransportError => {
+  if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
+    return new TransportError.Build({ reason: `invalid URL: ${describe(error.cause)}`, cause: error.cause })
+  }
+  if (isTimeout(error.cause)) return new TransportError.Timeout()
+  return new TransportError.Network({ reason: describe(error.cause ?? error.message), cause: error.cause })
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+
+/** The body as text, `undefined` when it is not valid UTF-8 (as the reference's `String::from_utf8`). */
+const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
+  try {
+    return decoder.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+const readBytes = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<Uint8Array, TransportError.TransportError> =>
+  Effect.mapBoth(response.arrayBuffer, { onFailure: fromClientError, onSuccess: (buffer) => new Uint8Array(buffer) })
+
+const httpError = (
+  request: Request.Request,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<never, TransportError.TransportError> =>
+  Effect.flatMap(readBytes(response), (bytes) =>
+    Effect.fail(
+      new TransportError.Http({
+        status: response.status,
+        url: request.url,
+        headers: response.headers,
+        body: decodeUtf8(bytes)
+      })
+    )
+  )
+
+const isSuccess = (status: number): boolean => status >= 200 && status <= 299
+
+// ---------------------------------------------------------------------------------------------
+// request building
+// ---------------------------------------------------------------------------------------------
+
+const toClientRequest = (
+  request: Request.Request,
+  prepared: Request.PreparedBody
+): Effect.Effect<HttpClientRequest.HttpClientRequest> =>
+  Effect.gen(function* () {
+    let headers = prepared.headers
+    // W3C trace context of the current span (the platform's own span is disabled, see `make`).
+    if (yield* FiberRef.get(HttpClient.currentTracerPropagation)) {
+      const span = yield* Effect.option(Effect.currentSpan)
+      if (Option.isSome(span)) {
+        const s = span.value
+        headers = Headers.set(headers, "traceparent", `00-${s.traceId}-${s.spanId}-${s.sampled ? "01" : "00"}`)
+      }
+    }
+    let out = HttpClientRequest.make(request.method)(request.url)
+    const body = prepared.body
+    if (body !== undefined) {
+      out =
+        body._tag === "Bytes"
+          ? HttpClientRequest.setBody(out, HttpBody.raw(body.bytes, { contentLength: body.bytes.byteLength }))
+          : HttpClientRequest.setBody(
+              out,
+              HttpBody.stream(body.stream, headers["content-type"] ?? "", body.contentLength)
+            )
+    }
+    // The prepared headers are final: no content type is invented for raw or streamed bodies; only
+    // the content length of a body with a known size is added.
+    const contentLength = out.headers["content-length"]
+    if (contentLength !== undefined && headers["content-length"] === undefined) {
+      headers = Headers.set(headers, "content-length", contentLength)
+    }
+    // `setBody` added at most `content-length` (an empty content type is not set), so these are the final headers.
+    return HttpClientRequest.setHeaders(out, headers)
+  })
+
+// ---------------------------------------------------------------------------------------------
+// transport
+// ---------------------------------------------------------------------------------------------
+
+const redactSecrets = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> => {
+  const extra = TransportError.secretHeaderNames.filter((name) => !names.includes(name))
+  return extra.length === 0 ? names : [...names, ...extra]
+}
+
+/** Runs `effect` in a client span for `request`, with secret header names redacted in logs and spans. */
+const instrument = <A, E, R>(request: Request.Request, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  effect.pipe(
+    Effect.withSpan(`http.client ${request.method}`, {
+      kind: "client",
+      captureStackTrace: false,
+      attributes: { "http.request.method": request.method, "url.full": request.url }
+    }),
+    Effect.locallyWith(Headers.currentRedactedNames, redactSecrets)
+  )
+
+const withTimeout = <A, R>(
+  request: Request.Request,
+  effect: Effect.Effect<A, TransportError.TransportError, R>
+): Effect.Effect<A, TransportError.TransportError, R> =>
+  request.timeout === undefined
+    ? effect
+    : Effect.timeoutFail(effect, { duration: request.timeout, onTimeout: () => new TransportError.Timeout() })
+
+/** @internal */
+export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service => {
+  // The transport opens its own span (and injects `traceparent`), so the platform's is turned off.
+  const client = HttpClient.withTracerDisabledWhen(httpClient, () => true)
+  const scopedClient = HttpClient.withScope(client)
+
+  const execute = (request: Request.Request): Effect.Effect<HttpTransport.Response, TransportError.TransportError> =>
+    instrument(
+      request,
+      Effect.gen(function* () {
+        const prepared = yield* Request.prepareBody(request)
+        const clientRequest = yield* toClientRequest(request, prepared)
+        const response = yield* withTimeout(
+          request,
+          Effect.gen(function* () {
+            const response = yield* Effect.mapError(client.execute(clientRequest), fromClientError)
+            yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+            if (!isSuccess(response.status)) return yield* httpError(request, response)
+            return { response, body: yield* readBytes(response) }
+          })
+        )
+        return { status: response.response.status, headers: response.response.headers, body: response.body }
+      })
+    )
+
+  const stream = (
+    request: Request.Request
+  ): Effect.Effect<HttpTransport.StreamResponse, TransportError.TransportError, Scope.Scope> =>
+    instrument(
+      request,
+      Effect.gen(function* () {
+        const prepared = yield* Request.prepareBody(request)
+        const clientRequest = yield* toClientRequest(request, prepared)
+        // A scope of its own, closed when the body stream ends in any way or when the caller's scope
+        // closes; closing it aborts the request, which releases the socket.
+        const requestScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
+        const release = Scope.close(requestScope, Exit.void)
+        const response = yield* withTimeout(
+          request,
+          Effect.mapError(Scope.extend(scopedClient.execute(clientRequest), requestScope), fromClientError)
+        ).pipe(Effect.onError(() => release))
+        yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+        if (!isSuccess(response.status)) {
+          return yield* httpError(request, response).pipe(Effect.ensuring(release))
+        }
+        const body = response.stream.pipe(Stream.mapError(fromClientError), Stream.ensuring(release))
+        return { status: response.status, headers: response.headers, body }
+      })
+    )
+
+  return { execute, stream }
+}
