@@ -1,0 +1,315 @@
+import * as DemoFixture from "@codex/testing/DemoFixture"
+import * as Fixture from "@codex/testing/Fixture"
+import * as ResponsesServer from "@codex/testing/ResponsesServer"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Cli from "../src/Cli.js"
+import * as CliOutput from "../src/CliOutput.js"
+
+const secret = "sk-secret-test"
+
+interface RunResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const runCli = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string | undefined> = {},
+  tty: { readonly stdoutIsTTY?: boolean; readonly stderrIsTTY?: boolean } = {}
+): Effect.Effect<RunResult> => {
+  const capture = CliOutput.capture({ env, ...tty })
+  return Cli.run(args).pipe(
+    Effect.provide(Layer.merge(NodeContext.layer, CliOutput.layer(capture))),
+    Effect.map((code) => ({ code, stdout: capture.output.stdout, stderr: capture.output.stderr }))
+  )
+}
+
+const expectNoSecret = (result: RunResult) => {
+  expect(result.stdout).not.toContain(secret)
+  expect(result.stderr).not.toContain(secret)
+}
+
+const jsonLines = (stdout: string): Array<{ _tag: string; [key: string]: unknown }> =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line))
+
+describe("codex-api responses", () => {
+  it.scopedLive("text mode streams the answer, then usage, rate limits and ids; the key goes only to the server", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const result = yield* runCli(
+        [
+          "responses",
+          "Say hello",
+          "--model",
+          "m1",
+          "--header",
+          "x-extra: yes",
+          "--session-id",
+          "s1",
+          "--thread-id",
+          "t1"
+        ],
+        { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl }
+      )
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe("")
+      expect(result.stdout).toContain(DemoFixture.answer)
+      expect(result.stdout).toContain("Greeting the user and explaining demo mode.")
+      expect(result.stdout).toContain("tokens: 42 in (8 cached) · 37 out (12 reasoning) · 79 total")
+      expect(result.stdout).toMatch(
+        /limits \(codex\): primary 23\.5% used of 5h, resets in (1h 0m|59m) · secondary 61% used of 1w, resets in (3d 0h|2d 23h)/
+      )
+      expect(result.stdout).toContain("request req_demo_0001 · response resp_demo_0001 · model gpt-5-codex-demo")
+      expect(result.stdout).not.toContain("\x1b[") // not a TTY: no ANSI
+      expectNoSecret(result)
+
+      const [request] = server.requests
+      expect(request?.route).toBe("/responses")
+      expect(request?.headers.authorization).toBe(`Bearer ${secret}`)
+      expect(request?.headers.accept).toBe("text/event-stream")
+      expect(request?.headers["x-extra"]).toBe("yes")
+      expect(request?.headers["session-id"]).toBe("s1")
+      expect(request?.headers["thread-id"]).toBe("t1")
+      expect(request?.headers["x-client-request-id"]).toBe("t1")
+      const body = request?.json as {
+        model: string
+        input: Array<{ content: Array<{ text: string }> }>
+        stream: boolean
+      }
+      expect(body.model).toBe("m1")
+      expect(body.stream).toBe(true)
+      expect(body.input[0]?.content[0]?.text).toBe("Say hello")
+    })
+  )
+
+  it.scopedLive("text mode uses ANSI dim for reasoning only on a TTY without NO_COLOR", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const env = { OPENAI_BASE_URL: server.baseUrl }
+      const tty = yield* runCli(["responses", "hi"], env, { stdoutIsTTY: true })
+      expect(tty.code).toBe(0)
+      expect(tty.stdout).toContain("\x1b[2mGreeting the user \x1b[22m")
+      const noColor = yield* runCli(["responses", "hi"], { ...env, NO_COLOR: "1" }, { stdoutIsTTY: true })
+      expect(noColor.stdout).not.toContain("\x1b[")
+    })
+  )
+
+  it.scopedLive("json mode: one event per line with the variant _tag", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const result = yield* runCli(["responses", "hi", "--output", "json"], {
+        OPENAI_API_KEY: secret,
+        OPENAI_BASE_URL: server.baseUrl
+      })
+      expect(result.code).toBe(0)
+      const lines = jsonLines(result.stdout)
+      const tags = lines.map((l) => l._tag)
+      expect(tags[0]).toBe("ServerModel")
+      expect(tags).toContain("RateLimits")
+      expect(tags).toContain("Created")
+      expect(tags).toContain("ReasoningSummaryDelta")
+      expect(tags).toContain("OutputItemDone")
+      expect(tags.at(-1)).toBe("Completed")
+      const deltas = lines.filter((l) => l._tag === "OutputTextDelta").map((l) => l.delta)
+      expect(deltas.join("")).toBe(DemoFixture.answer)
+      const completed = lines.at(-1) as unknown as { responseId: string; tokenUsage: { total_tokens: number } }
+      expect(completed.responseId).toBe("resp_demo_0001")
+      expect(completed.tokenUsage.total_tokens).toBe(79)
+      expectNoSecret(result)
+    })
+  )
+
+  it.scopedLive("json mode: a 500 ends with a Failure line (Transport / Http) and exit code 1", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({
+        defaults: { "/responses": { status: 500, body: "upstream exploded", headers: { "x-request-id": "req_500" } } }
+      })
+      const result = yield* runCli(["responses", "hi", "--output", "json", "--max-retries", "0"], {
+        OPENAI_API_KEY: secret,
+        OPENAI_BASE_URL: server.baseUrl
+      })
+      expect(result.code).toBe(1)
+      const last = jsonLines(result.stdout).at(-1) as {
+        _tag: string
+        error: {
+          _tag: string
+          message: string
+          error: { _tag: string; status: number; headers: Record<string, string> }
+        }
+      }
+      expect(last._tag).toBe("Failure")
+      expect(last.error._tag).toBe("Transport")
+      expect(last.error.message).toBe('http 500: Some("upstream exploded")')
+      expect(last.error.error._tag).toBe("Http")
+      expect(last.error.error.status).toBe(500)
+      expect(server.requests.length).toBe(1)
+      expectNoSecret(result)
+    })
+  )
+
+  it.scopedLive("json mode: response.failed → Failure with the classified variant", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({
+        script: {
+          "/responses": [
+            { events: [Fixture.created(), Fixture.failed({ code: "context_length_exceeded", message: "too long" })] },
+            {
+              events: [
+                Fixture.created(),
+                Fixture.failed({ code: "rate_limit_exceeded", message: "Please try again in 1.5s." })
+              ]
+            }
+          ]
+        }
+      })
+      const env = { OPENAI_BASE_URL: server.baseUrl }
+      const first = yield* runCli(["responses", "hi", "--output", "json"], env)
+      expect(first.code).toBe(1)
+      const lines = jsonLines(first.stdout)
+      expect(lines.map((l) => l._tag)).toContain("Created")
+      expect(lines.at(-1)).toEqual({
+        _tag: "Failure",
+        error: { _tag: "ContextWindowExceeded", message: "context window exceeded" }
+      })
+      const second = yield* runCli(["responses", "hi", "--output", "json"], env)
+      expect(jsonLines(second.stdout).at(-1)).toEqual({
+        _tag: "Failure",
+        error: {
+          _tag: "Retryable",
+          message: "retryable error: Please try again in 1.5s.",
+          reason: "Please try again in 1.5s.",
+          delayMs: 1500
+        }
+      })
+    })
+  )
+
+  it.scopedLive("text mode: errors are typed messages on stderr with the request id, exit 1", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({
+        defaults: { "/responses": { status: 429, json: { error: { message: "slow down" } } } }
+      })
+      const result = yield* runCli(["responses", "hi"], { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toBe("")
+      expect(result.stderr).toMatch(
+        /^codex-api: error \(Transport\): http 429: .*slow down.* \[request req_test_1\]\n$/
+      )
+      expectNoSecret(result)
+    })
+  )
+
+  it.scopedLive("a stream cut mid-way is a stream error (exit 1), the partial text stays on stdout", () =>
+    Effect.gen(function* () {
+      const events = Fixture.textAnswer(["partial ", "answer"])
+      const cut = Fixture.toSse(events.slice(0, 2)).length
+      const server = yield* ResponsesServer.make({ script: { "/responses": [{ events, dropAfterBytes: cut }] } })
+      const result = yield* runCli(["responses", "hi", "--max-retries", "0"], { OPENAI_BASE_URL: server.baseUrl })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toBe("partial \n")
+      expect(result.stderr).toContain("codex-api: error (Stream)")
+    })
+  )
+
+  it.scopedLive("summary mode prints one line with event count, text length and usage", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const result = yield* runCli(["responses", "hi", "--output", "summary"], { OPENAI_BASE_URL: server.baseUrl })
+      expect(result.code).toBe(0)
+      const lines = result.stdout.trimEnd().split("\n")
+      expect(lines.length).toBe(1)
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^events=\\d+ text_chars=${DemoFixture.answer.length} input_tokens=42 cached_input_tokens=8 output_tokens=37 ` +
+            "reasoning_output_tokens=12 total_tokens=79 response_id=resp_demo_0001 request_id=req_demo_0001 " +
+            "ttfe_ms=\\d+ elapsed_ms=\\d+$"
+        )
+      )
+    })
+  )
+
+  it.live("bad usage exits 2: unknown flag value, missing prompt, bad header, websocket", () =>
+    Effect.gen(function* () {
+      const env = { OPENAI_API_KEY: secret, OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }
+      const badOutput = yield* runCli(["responses", "hi", "--output", "xml"], env)
+      expect(badOutput.code).toBe(2)
+      expect(badOutput.stderr.length).toBeGreaterThan(0)
+      const missing = yield* runCli(["responses"], env)
+      expect(missing.code).toBe(2)
+      const badHeader = yield* runCli(["responses", "hi", "--header", "novalue"], env)
+      expect(badHeader.code).toBe(2)
+      expect(badHeader.stderr).toContain("--header expects name:value")
+      const ws = yield* runCli(["responses", "hi", "--transport", "websocket"], env)
+      expect(ws.code).toBe(2)
+      expect(ws.stderr).toContain("websocket")
+      const unknown = yield* runCli(["frobnicate"], env)
+      expect(unknown.code).toBe(2)
+      for (const r of [badOutput, missing, badHeader, ws, unknown]) expectNoSecret(r)
+    })
+  )
+
+  it.live("demo mode: no key and no base URL announces itself on stderr and streams the demo answer", () =>
+    Effect.gen(function* () {
+      const result = yield* runCli(["responses", "Say hello"], {})
+      expect(result.code).toBe(0)
+      expect(result.stderr).toMatch(/^codex-api: demo mode: .*http:\/\/127\.0\.0\.1:\d+\/v1/)
+      expect(result.stdout).toContain(DemoFixture.answer)
+      expect(result.stdout).toContain("tokens: 42 in")
+    })
+  )
+
+  it.live("the spinner runs on stderr only when stderr is a TTY and is cleared", () =>
+    Effect.gen(function* () {
+      const result = yield* runCli(["responses", "hi"], {}, { stderrIsTTY: true })
+      expect(result.code).toBe(0)
+      expect(result.stderr).toContain("\r\x1b[K")
+      const plain = yield* runCli(["responses", "hi"], {})
+      expect(plain.stderr).not.toContain("\r")
+    })
+  )
+})
+
+describe("codex-api compact / models", () => {
+  it.scopedLive("compact posts the history and prints the items; models lists slugs", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const env = { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl }
+      const compact = yield* runCli(["compact", "first", "second", "--output", "json"], env)
+      expect(compact.code).toBe(0)
+      const [line] = jsonLines(compact.stdout)
+      expect(line?._tag).toBe("Compacted")
+      expect((line?.output as Array<{ type: string }> | undefined)?.[0]?.type).toBe("compaction")
+      const compactRequest = server.requests[0]
+      expect(compactRequest?.route).toBe("/responses/compact")
+      expect((compactRequest?.json as { input: Array<unknown> } | undefined)?.input.length).toBe(2)
+
+      const models = yield* runCli(["models"], env)
+      expect(models.code).toBe(0)
+      expect(models.stdout).toContain(`${DemoFixture.model}  GPT-5 Codex (demo)`)
+      expect(server.requests[1]?.path).toBe("/v1/models?client_version=0.1.0")
+      const summary = yield* runCli(["models", "--output", "summary"], env)
+      expect(summary.stdout).toBe('models=1 etag="demo-models-1"\n')
+      for (const r of [compact, models, summary]) expectNoSecret(r)
+    })
+  )
+
+  it.scopedLive("models failure in text mode exits 1", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: { "/models": { status: 401, body: "no" } } })
+      const result = yield* runCli(["models", "--max-retries", "0"], {
+        OPENAI_API_KEY: secret,
+        OPENAI_BASE_URL: server.baseUrl
+      })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain("codex-api: error (Transport): http 401")
+      expectNoSecret(result)
+    })
+  )
+})
