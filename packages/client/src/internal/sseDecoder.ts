@@ -43,6 +43,11 @@ const COLON = 58
 const SPACE = 32
 
 const emptyBytes = new Uint8Array(0)
+// A region always ends with a terminator, so the streaming decoder never holds bytes between calls; the
+// streaming call is used because it is ~2-3x faster than a one-shot decode on Node 20 for KiB inputs.
+const streamOption = { stream: true }
+const scratchSize = 4096
+const maxRetainedScratch = 64 * 1024
 
 /** @internal */
 export const make = <Err>(
@@ -57,7 +62,9 @@ export const make = <Err>(
   // byte state
   let bomChecked = false
   let bomHeld: Uint8Array = emptyBytes
-  let partial: Array<Uint8Array> = []
+  // The unterminated line is copied (the producer may reuse its buffer) into one reusable scratch
+  // buffer: no allocation per chunk, and the capacity is given back after a spike.
+  let scratch = new Uint8Array(scratchSize)
   let partialLength = 0
   let skipLeadingLF = false
   let skippingComment = false
@@ -69,6 +76,7 @@ export const make = <Err>(
   let hasData = false
   let dataLength = 0
   let eventType = ""
+  let lastEventType = ""
   let lastEventId: string | undefined
   let retry = -1
 
@@ -76,7 +84,7 @@ export const make = <Err>(
 
   const overflow = (size: number): void => {
     error = onOverflow(maxEventSize, size)
-    partial = []
+    scratch = emptyBytes
     partialLength = 0
     data = ""
     hasData = false
@@ -125,6 +133,14 @@ export const make = <Err>(
       default:
         return
     }
+    if (nameEnd - start === 5 && s.charCodeAt(start) === 101 && nameEnd < end && s.charCodeAt(nameEnd) === COLON) {
+      // Streams repeat the same event name: reuse the previous string instead of allocating one per event.
+      const from = valueStart(s, nameEnd + 1, end)
+      if (end - from === lastEventType.length && s.startsWith(lastEventType, from)) {
+        eventType = lastEventType
+        return
+      }
+    }
     let value: string
     if (nameEnd === end) {
       value = ""
@@ -149,6 +165,7 @@ export const make = <Err>(
       case 5: {
         if (s.charCodeAt(start) === 101) {
           eventType = value
+          lastEventType = value
         } else if (value.length > 0 && isAllDigits(value)) {
           retry = Number.parseInt(value, 10)
         }
@@ -215,24 +232,32 @@ export const make = <Err>(
       skippingComment = true
       return
     }
-    // Copy: the producer may reuse its buffer.
-    partial.push(c.slice(from))
-    partialLength += c.length - from
-    const size = partialLength + dataLength
-    if (size > maxEventSize) overflow(size)
+    const size = partialLength + c.length - from + dataLength
+    if (size > maxEventSize) return overflow(size)
+    append(c, from, c.length)
   }
 
-  const joinPartial = (c: Uint8Array, from: number, until: number): Uint8Array => {
-    const bytes = new Uint8Array(partialLength + until - from)
-    let offset = 0
-    for (const p of partial) {
-      bytes.set(p, offset)
-      offset += p.length
+  const append = (c: Uint8Array, from: number, until: number): void => {
+    const length = partialLength + until - from
+    if (length > scratch.length) {
+      const grown = new Uint8Array(Math.max(length, scratch.length * 2))
+      grown.set(scratch.subarray(0, partialLength))
+      scratch = grown
     }
-    bytes.set(c.subarray(from, until), offset)
-    partial = []
+    scratch.set(c.subarray(from, until), partialLength)
+    partialLength = length
+  }
+
+  /** The held partial line followed by `c[from, until)`; valid until the next `append`. */
+  const joinPartial = (c: Uint8Array, from: number, until: number): Uint8Array => {
+    append(c, from, until)
+    const bytes = scratch.subarray(0, partialLength)
     partialLength = 0
     return bytes
+  }
+
+  const releaseScratch = (): void => {
+    if (scratch.length > maxRetainedScratch) scratch = new Uint8Array(scratchSize)
   }
 
   const push = (input: Uint8Array): Array<SseEvent> => {
@@ -264,28 +289,24 @@ export const make = <Err>(
       if (t === -1) return out
       skippingComment = false
       start = afterTerminator(c, t)
-    } else if (partialLength > 0) {
-      const t = firstTerminator(c, start)
-      if (t === -1) {
-        holdTail(c, start)
-        return out
-      }
-      const line = textDecoder.decode(joinPartial(c, start, t))
-      processLine(line, 0, line.length)
-      start = afterTerminator(c, t)
-      if (error !== undefined) return out
     }
     if (start < c.length) {
       const last = lastTerminator(c, start)
       if (last === -1) {
         holdTail(c, start)
-      } else {
-        processLines(textDecoder.decode(c.subarray(start, last + 1)))
-        if (error !== undefined) return out
-        // A CR at the chunk end may be the first half of a CRLF.
-        if (c[last] === CR && last + 1 === c.length) skipLeadingLF = true
-        holdTail(c, last + 1)
+        return out
       }
+      // One decode per chunk: the held partial line and every complete line of this chunk together.
+      if (partialLength > 0) {
+        processLines(textDecoder.decode(joinPartial(c, start, last + 1), streamOption))
+        releaseScratch()
+      } else {
+        processLines(textDecoder.decode(c.subarray(start, last + 1), streamOption))
+      }
+      if (error !== undefined) return out
+      // A CR at the chunk end may be the first half of a CRLF.
+      if (c[last] === CR && last + 1 === c.length) skipLeadingLF = true
+      holdTail(c, last + 1)
     }
     return out
   }
@@ -296,10 +317,7 @@ export const make = <Err>(
     out = []
     if (!dispatchAtEof) return out
     if (!skippingComment) {
-      if (bomHeld.length > 0) {
-        partial.push(bomHeld)
-        partialLength += bomHeld.length
-      }
+      if (bomHeld.length > 0) append(bomHeld, 0, bomHeld.length)
       if (partialLength > 0) {
         const line = textDecoder.decode(joinPartial(emptyBytes, 0, 0))
         processLine(line, 0, line.length)
