@@ -7,6 +7,9 @@
  */
 import * as Headers from "@effect/platform/Headers"
 import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import { rustDebugOption } from "./internal/rustDebug.js"
 
@@ -36,6 +39,15 @@ export class Http extends Data.TaggedError("Http")<{
   readonly body?: string | undefined
 }> {
   readonly [TypeId]: TypeId = TypeId
+  constructor(args: {
+    readonly status: number
+    readonly url?: string | undefined
+    readonly headers?: Headers.Headers | undefined
+    readonly body?: string | undefined
+  }) {
+    // The headers keep their values for lookups but display redacted (inspect / JSON / Effect format).
+    super(args.headers === undefined ? args : { ...args, headers: redactingHeaders(args.headers) })
+  }
   override get message(): string {
     return `http ${this.status}: ${rustDebugOption(this.body)}`
   }
@@ -51,6 +63,19 @@ export class Http extends Data.TaggedError("Http")<{
       headers: this.headers === undefined ? undefined : Headers.redact(this.headers, redactedNames()),
       body: this.body
     }
+  }
+  /** `util.inspect` shows the stack and the fields with secret header values redacted. */
+  override [Inspectable.NodeInspectSymbol](...args: ReadonlyArray<unknown>): unknown {
+    const options = args[1]
+    const inspect = args[2] as ((value: unknown, options?: unknown) => string) | undefined
+    const fields = {
+      status: this.status,
+      url: this.url,
+      headers: this.headers === undefined ? undefined : redactedRecord(this.headers),
+      body: this.body
+    }
+    const rendered = inspect === undefined ? JSON.stringify(fields) : inspect(fields, options)
+    return `${this.stack ?? `${this.name}: ${this.message}`} ${rendered}`
   }
 }
 
@@ -140,3 +165,58 @@ export const secretHeaderNames: ReadonlyArray<string> = [
 ]
 
 const redactedNames = (): ReadonlyArray<string> => secretHeaderNames
+
+const secretNameSet = new Set(secretHeaderNames)
+
+/** The headers as a plain record with secret values replaced by `<redacted>`. */
+const redactedRecord = (headers: Headers.Headers): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const name of Object.keys(headers)) {
+    out[name] = secretNameSet.has(name.toLowerCase()) ? "<redacted>" : (headers[name] ?? "")
+  }
+  return out
+}
+
+// Headers whose `util.inspect` / `toJSON` output is redacted, independent of the current fiber.
+const RedactingHeadersProto: object = Object.create(Object.getPrototypeOf(Headers.empty), {
+  [Inspectable.NodeInspectSymbol]: {
+    value(this: Headers.Headers, _depth: number, options: unknown, inspect?: (v: unknown, o?: unknown) => string) {
+      const record = redactedRecord(this)
+      return inspect === undefined ? JSON.stringify(record) : inspect(record, options)
+    }
+  },
+  toJSON: {
+    value(this: Headers.Headers) {
+      return redactedRecord(this)
+    }
+  }
+})
+
+const redactingHeaders = (headers: Headers.Headers): Headers.Headers =>
+  Object.assign(Object.create(RedactingHeadersProto), headers) as Headers.Headers
+
+/**
+ * Adds {@link secretHeaderNames} to `@effect/platform`'s `Headers.currentRedactedNames`, which
+ * `HttpClient` spans, `Inspectable.format` and Effect's loggers use when they print headers. The
+ * `HttpTransport` layers already do this around each request; provide this layer to cover headers
+ * logged elsewhere in the program.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const layerRedactSecretHeaders: Layer.Layer<never> = Layer.fiberRefLocallyScopedWith(
+  Headers.currentRedactedNames,
+  (names) => [...names, ...secretHeaderNames.filter((name) => !names.includes(name))]
+)
+
+/**
+ * Runs `effect` with {@link secretHeaderNames} added to `Headers.currentRedactedNames`.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const withSecretHeadersRedacted = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.locallyWith(effect, Headers.currentRedactedNames, (names) => [
+    ...names,
+    ...secretHeaderNames.filter((name) => !names.includes(name))
+  ])

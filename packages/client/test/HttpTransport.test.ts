@@ -9,6 +9,8 @@ import * as Fiber from "effect/Fiber"
 import { pipe } from "effect/Function"
 import type * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
+import * as util from "node:util"
 import * as HttpTransport from "../src/HttpTransport.js"
 import * as zstd from "../src/internal/zstd.js"
 import * as Request from "../src/Request.js"
@@ -90,6 +92,11 @@ const handler =
           res.write("only;")
           return
         case "/no-headers":
+          return
+        case "/drop":
+          // promise 100 bytes, send 6, then cut the connection
+          res.writeHead(200, { "content-length": "100" })
+          res.write("partial", () => setTimeout(() => res.socket?.destroy(), 20))
           return
         default:
           res.writeHead(404)
@@ -202,6 +209,10 @@ for (const [name, layer] of layers) {
             expect(error.header("X-Request-Id")).toBe("req-503")
             expect(error.header("retry-after")).toBe("2")
             expect(error.message).toBe('http 503: Some("{\\"error\\":\\"overloaded\\"}")')
+            // the response's set-cookie is kept for code but never displayed
+            expect(error.header("set-cookie")).toBe("session=s3cr3t")
+            expect(util.inspect(error)).not.toContain("s3cr3t")
+            expect(JSON.stringify(error)).not.toContain("s3cr3t")
           }
           const invalid = failure(
             yield* Effect.exit(transport.execute(Request.make("GET", `${server.url}/invalid-utf8`)))
@@ -304,20 +315,55 @@ for (const [name, layer] of layers) {
       )
     )
 
-    it.scopedLive("connection failures are Network errors", () =>
+    it.scopedLive("records a client span named after the method with the status", () =>
       run(
         Effect.gen(function* () {
           const server = yield* testServer
-          const url = server.url
-          yield* Effect.promise(
-            () =>
-              new Promise<void>((r) =>
-                http
-                  .createServer()
-                  .listen(0, "127.0.0.1")
-                  .close(() => r())
-              )
+          const transport = yield* HttpTransport.HttpTransport
+          const native = yield* Effect.tracer
+          const spans: Array<Tracer.Span> = []
+          const recording = Tracer.make({
+            span: (...args) => {
+              const span = native.span(...args)
+              spans.push(span)
+              return span
+            },
+            context: native.context
+          })
+          yield* transport.execute(Request.make("POST", `${server.url}/ok`)).pipe(Effect.withTracer(recording))
+          yield* Effect.ignore(transport.execute(Request.make("GET", `${server.url}/error`))).pipe(
+            Effect.withTracer(recording)
           )
+          expect(spans.map((span) => span.name)).toEqual(["http.client POST", "http.client GET"])
+          expect(spans.map((span) => span.kind)).toEqual(["client", "client"])
+          expect(spans[0]!.attributes.get("http.request.method")).toBe("POST")
+          expect(spans[0]!.attributes.get("url.full")).toBe(`${server.url}/ok`)
+          expect(spans[0]!.attributes.get("http.response.status_code")).toBe(200)
+          expect(spans[1]!.attributes.get("http.response.status_code")).toBe(503)
+          expect(spans.every((span) => span.status._tag === "Ended")).toBe(true)
+        })
+      )
+    )
+
+    it.scopedLive("a connection dropped mid-body fails the body stream with Network", () =>
+      run(
+        Effect.gen(function* () {
+          const server = yield* testServer
+          const transport = yield* HttpTransport.HttpTransport
+          const response = yield* transport.stream(Request.make("GET", `${server.url}/drop`))
+          const exit = yield* Effect.exit(Stream.runCollect(response.body))
+          const error = failure(exit)
+          expect(error._tag).toBe("Network")
+          expect(error.message).toMatch(/^network error: /)
+          const unary = failure(yield* Effect.exit(transport.execute(Request.make("GET", `${server.url}/drop`))))
+          expect(unary._tag).toBe("Network")
+        })
+      )
+    )
+
+    it.scopedLive("connection failures are Network errors", () =>
+      run(
+        Effect.gen(function* () {
           const transport = yield* HttpTransport.HttpTransport
           // a port nobody listens on: take a fresh one and close it
           const port = yield* Effect.async<number>((resume) => {
@@ -329,7 +375,8 @@ for (const [name, layer] of layers) {
           const error = failure(yield* Effect.exit(transport.execute(Request.make("GET", `http://127.0.0.1:${port}/`))))
           expect(error._tag).toBe("Network")
           expect(error.message).toMatch(/^network error: .*ECONNREFUSED/)
-          expect(url).toBeDefined()
+          const invalid = failure(yield* Effect.exit(transport.execute(Request.make("GET", "not a url"))))
+          expect(invalid._tag).toBe("Build")
         })
       )
     )
