@@ -1,0 +1,55 @@
+import * as ResponsesServer from "@codex/testing/ResponsesServer"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as CompactHistory from "../src/compact-history.js"
+import * as RateLimitRetry from "../src/rate-limit-retry.js"
+import { layerLocal } from "../src/setup.js"
+import * as StreamText from "../src/stream-text.js"
+import * as ToolCallLoop from "../src/tool-call-loop.js"
+
+// Every example runs against the local server with its own script, whatever the environment says.
+describe("examples", () => {
+  it.scopedLive("stream-text streams the scripted answer and reports usage", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ script: StreamText.script })
+      const result = yield* Effect.provide(StreamText.program, layerLocal(server))
+      expect(result).toEqual({ text: "Streaming with Effect.", totalTokens: 12 })
+      expect(server.requests.map((r) => r.route)).toEqual(["/responses"])
+    })
+  )
+
+  it.scopedLive("tool-call-loop answers the function call and finishes on the second turn", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ script: ToolCallLoop.script })
+      const result = yield* Effect.provide(ToolCallLoop.program, layerLocal(server))
+      expect(result).toEqual({ answer: "It is 18°C and sunny in Paris.", turns: 2 })
+      const second = server.requests[1]?.json as { input: Array<{ type: string; call_id?: string; output?: string }> }
+      const output = second.input.find((item) => item.type === "function_call_output")
+      expect(output?.call_id).toBe("call_weather")
+      expect(JSON.parse(output?.output ?? "{}")).toEqual({ city: "Paris", celsius: 18, sky: "sunny" })
+      expect(second.input.some((item) => item.type === "function_call")).toBe(true)
+    })
+  )
+
+  it.scopedLive("compact-history posts the history and returns the compaction item", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ script: CompactHistory.script })
+      const items = yield* Effect.provide(CompactHistory.program, layerLocal(server))
+      expect(items.map((item) => item.type)).toEqual(["compaction"])
+      const body = server.requests[0]?.json as { input: Array<unknown> }
+      expect(server.requests[0]?.route).toBe("/responses/compact")
+      expect(body.input.length).toBe(3)
+    })
+  )
+
+  it.scopedLive("rate-limit-retry retries the 429 after retry-after-ms and reads the windows", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ script: RateLimitRetry.script })
+      const result = yield* Effect.provide(RateLimitRetry.program, layerLocal(server))
+      expect(result.text).toBe("Done.")
+      expect(result.limits?.primary?.used_percent).toBe(87.5)
+      expect(result.limits?.primary?.window_minutes).toBe(300)
+      expect(server.requests.length).toBe(2)
+    })
+  )
+})
