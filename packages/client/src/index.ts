@@ -26,3 +26,15 @@ export * as RetryPolicy from "./RetryPolicy.js"
  * @since 0.1.0
  */
 export * as RequestTelemetry from "./RequestTelemetry.js"
+/**
+ * @since 0.1.0
+ */
+export * as CustomCa from "./CustomCa.js"
+/**
+ * @since 0.1.0
+ */
+export * as Proxy from "./Proxy.js"
+/**
+ * @since 0.1.0
+ */
+export * as NodeTransport from "./NodeTransport.js"
