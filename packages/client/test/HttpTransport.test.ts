@@ -1,6 +1,7 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
+import { Agent } from "undici"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -166,8 +167,13 @@ const failure = <A>(exit: Exit.Exit<A, TransportError.TransportError>): Transpor
 // the same suite for undici and fetch
 // ---------------------------------------------------------------------------------------------
 
+// A dispatcher owned by the test (as a custom CA / proxy layer would own its Agent).
+const dispatcher = new Agent()
+afterAll(() => dispatcher.close())
+
 const layers: ReadonlyArray<readonly [string, Layer.Layer<HttpTransport.HttpTransport>]> = [
   ["layerNode", HttpTransport.layerNode],
+  ["layerNodeWithDispatcher", HttpTransport.layerNodeWithDispatcher(dispatcher)],
   ["layerFetch", HttpTransport.layerFetch]
 ]
 
@@ -357,6 +363,43 @@ for (const [name, layer] of layers) {
           expect(error.message).toMatch(/^network error: /)
           const unary = failure(yield* Effect.exit(transport.execute(Request.make("GET", `${server.url}/drop`))))
           expect(unary._tag).toBe("Network")
+        })
+      )
+    )
+
+    it.scopedLive("a failing request body stream fails the request with its own error", () =>
+      run(
+        Effect.gen(function* () {
+          const server = yield* testServer
+          const transport = yield* HttpTransport.HttpTransport
+          const bodyError = new TransportError.Build({ reason: "could not read upload" })
+          const request: Request.Request = {
+            ...Request.make("POST", `${server.url}/ok`),
+            body: {
+              _tag: "Stream",
+              stream: Stream.concat(Stream.make(new Uint8Array([1])), Stream.fail(bodyError))
+            }
+          }
+          const error = failure(yield* Effect.exit(transport.execute(request)))
+          expect(error._tag).toBe("Build")
+          expect(error.message).toBe(bodyError.message)
+        })
+      )
+    )
+
+    it.scopedLive("Request.timeout bounds a stream only until the headers arrive", () =>
+      run(
+        Effect.gen(function* () {
+          const server = yield* testServer
+          const transport = yield* HttpTransport.HttpTransport
+          const response = yield* transport.stream(
+            Request.withTimeout(Request.make("GET", `${server.url}/gated`), "100 millis")
+          )
+          // the rest of the body comes well after the request timeout
+          yield* Effect.sleep("250 millis")
+          server.openGate()
+          const body = yield* Stream.runCollect(response.body)
+          expect(Chunk.toReadonlyArray(body).map(text).join("")).toBe("first;second;")
         })
       )
     )

@@ -53,7 +53,19 @@ const isTimeout = (cause: unknown): boolean => {
   return false
 }
 
+/** A `TransportError` raised by the caller's request body stream, wherever the client wrapped it. */
+const findTransportError = (cause: unknown): TransportError.TransportError | undefined => {
+  let current: unknown = cause
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    if (TransportError.isTransportError(current)) return current
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 const fromClientError = (error: HttpClientError.HttpClientError): TransportError.TransportError => {
+  const passthrough = findTransportError(error.cause)
+  if (passthrough !== undefined) return passthrough
   if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
     return new TransportError.Build({ reason: `invalid URL: ${describe(error.cause)}`, cause: error.cause })
   }
