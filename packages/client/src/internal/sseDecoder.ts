@@ -233,8 +233,8 @@ export const make = <Err>(
       return
     }
     const size = partialLength + c.length - from + dataLength
-    if (size > maxEventSize) return overflow(size)
-    append(c, from, c.length)
+    if (size > maxEventSize) overflow(size)
+    else append(c, from, c.length)
   }
 
   const append = (c: Uint8Array, from: number, until: number): void => {
