@@ -1,0 +1,553 @@
+/**
+ * The Responses API over WebSocket (spec 5.1).
+ *
+ * `connect` opens `provider.websocketUrlForPath("responses")` with permessage-deflate, remembering
+ * the upgrade-response headers. Each `streamRequest` sends one `response.create` frame and streams
+ * the decoded events until `response.completed`; requests on one connection run strictly one after
+ * the other. Any error (and any early stop or interruption of a response stream) drops the
+ * connection: later requests fail with "websocket connection is closed" and reconnecting is the
+ * caller's job. Closing the scope of `connect` drops the socket.
+ *
+ * The socket is `ws` wrapped as a scoped resource (see `internal/websocket.ts` for why not
+ * `@effect/platform`'s `Socket`).
+ *
+ * @since 0.1.0
+ */
+import * as TransportError from "@codex/client/TransportError"
+import * as RateLimitsProtocol from "@codex/protocol/RateLimits"
+import * as Headers from "@effect/platform/Headers"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as ApiError from "./ApiError.js"
+import type { AuthError } from "./Auth.js"
+import { AuthProvider } from "./Auth.js"
+import { fillMissing, mergeReplace } from "./internal/headers.js"
+import { makeProcessor, Outcome } from "./internal/responsesEvents.js"
+import * as Ws from "./internal/websocket.js"
+import * as Provider from "./Provider.js"
+import * as RateLimits from "./RateLimits.js"
+import { ResponseEvent } from "./ResponseEvent.js"
+import * as ResponsesRequest from "./ResponsesRequest.js"
+
+// ---------------------------------------------------------------------------------------------
+// request
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The `response.create` request: the HTTP request plus the WebSocket-only fields.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResponseCreateWsRequest extends ResponsesRequest.ResponsesApiRequest {
+  /** Continue from this response (only the new input items are sent). Omitted when absent. */
+  readonly previousResponseId?: string | undefined
+  /** `false` opens the response without inference (prewarm). Omitted when absent. */
+  readonly generate?: boolean | undefined
+}
+
+/**
+ * The WebSocket request for an HTTP request: every field copied, no previous response, no
+ * `generate`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromApiRequest = (request: ResponsesRequest.ResponsesApiRequest): ResponseCreateWsRequest => {
+  const { previousResponseId: _p, generate: _g, ...rest } = request as ResponseCreateWsRequest
+  return rest
+}
+
+/**
+ * The `response.create` frame JSON, keys in the reference order.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const toWire = (request: ResponseCreateWsRequest): Record<string, unknown> => {
+  const body = ResponsesRequest.toWire(request)
+  const out: Record<string, unknown> = { type: "response.create" }
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "client_metadata") continue
+    if (key === "input" && request.previousResponseId !== undefined) {
+      out.previous_response_id = request.previousResponseId
+    }
+    out[key] = value
+  }
+  if (request.generate !== undefined) out.generate = request.generate
+  if (body.client_metadata !== undefined) out.client_metadata = body.client_metadata
+  return out
+}
+
+/**
+ * W3C trace context values carried in `client_metadata` (WebSocket requests have no per-request
+ * headers).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TraceContext {
+  readonly traceparent?: string | undefined
+  readonly tracestate?: string | undefined
+}
+
+/**
+ * `response_create_client_metadata`: `existing` plus `ws_request_header_traceparent` /
+ * `ws_request_header_tracestate`; `undefined` when the result is empty.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const responseCreateClientMetadata = (
+  existing: Readonly<Record<string, string>> | undefined,
+  trace: TraceContext | undefined
+): Record<string, string> | undefined => {
+  const out: Record<string, string> = { ...existing }
+  if (trace?.traceparent !== undefined) out.ws_request_header_traceparent = trace.traceparent
+  if (trace?.tracestate !== undefined) out.ws_request_header_tracestate = trace.tracestate
+  return Object.keys(out).length === 0 ? undefined : out
+}
+
+/**
+ * The trace context of the current span (`traceparent` only), if any.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const currentTraceContext: Effect.Effect<TraceContext | undefined> = Effect.map(
+  Effect.option(Effect.currentSpan),
+  (span) =>
+    Option.isNone(span)
+      ? undefined
+      : { traceparent: `00-${span.value.traceId}-${span.value.spanId}-${span.value.sampled ? "01" : "00"}` }
+)
+
+// ---------------------------------------------------------------------------------------------
+// inbound decoding
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The default message of a `websocket_connection_limit_reached` error.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const connectionLimitMessage =
+  "Responses websocket connection limit reached (60 minutes). Create a new websocket connection to continue."
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const jsonHeaders = (value: unknown): Headers.Headers | undefined => {
+  if (!isObject(value)) return undefined
+  const out: Record<string, string> = {}
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v === "string") out[name] = v
+    else if (typeof v === "number" || typeof v === "boolean") out[name] = String(v)
+  }
+  return Headers.fromInput(out)
+}
+
+/**
+ * A wrapped error frame `{"type":"error","status":…,"error":{…},"headers":{…}}` as an error, or
+ * `undefined` when the frame is not one (or has no non-2xx status and is not a connection limit).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const parseWrappedErrorEvent = (text: string, parsed?: unknown): ApiError.ApiError | undefined => {
+  let value = parsed
+  if (value === undefined) {
+    try {
+      value = JSON.parse(text)
+    } catch {
+      return undefined
+    }
+  }
+  if (!isObject(value) || value.type !== "error") return undefined
+  const error = isObject(value.error) ? value.error : undefined
+  if (error?.code === "websocket_connection_limit_reached") {
+    const message = typeof error.message === "string" ? error.message : connectionLimitMessage
+    return new ApiError.Retryable({ reason: message, delay: undefined })
+  }
+  const status = value.status ?? value.status_code
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 999) return undefined
+  if (status >= 200 && status < 300) return undefined
+  return ApiError.fromTransport(
+    new TransportError.Http({ status, url: undefined, headers: jsonHeaders(value.headers), body: text })
+  )
+}
+
+const parseWindow = (value: unknown): RateLimits.RateLimitWindow | undefined | null => {
+  if (value === undefined || value === null) return undefined
+  if (!isObject(value) || typeof value.used_percent !== "number") return null
+  const windowMinutes = value.window_minutes
+  const resetAt = value.reset_at
+  if (windowMinutes != null && !Number.isInteger(windowMinutes)) return null
+  if (resetAt != null && !Number.isInteger(resetAt)) return null
+  const window: { used_percent: number; window_minutes?: number; resets_at?: number } = {
+    used_percent: value.used_percent
+  }
+  if (typeof windowMinutes === "number") window.window_minutes = windowMinutes
+  if (typeof resetAt === "number") window.resets_at = resetAt
+  return window
+}
+
+const optionalString = (value: unknown): string | undefined | null =>
+  value === undefined || value === null ? undefined : typeof value === "string" ? value : null
+
+/**
+ * A `codex.rate_limits` event as a snapshot; `undefined` when any field fails to parse.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const parseRateLimitsEvent = (event: Record<string, unknown>): RateLimits.RateLimitSnapshot | undefined => {
+  const planType = optionalString(event.plan_type)
+  const metered = optionalString(event.metered_limit_name)
+  const limitName = optionalString(event.limit_name)
+  if (planType === null || metered === null || limitName === null) return undefined
+  let primary: RateLimits.RateLimitWindow | undefined
+  let secondary: RateLimits.RateLimitWindow | undefined
+  const limits = event.rate_limits
+  if (limits !== undefined && limits !== null) {
+    if (!isObject(limits)) return undefined
+    const p = parseWindow(limits.primary)
+    const s = parseWindow(limits.secondary)
+    if (p === null || s === null) return undefined
+    primary = p
+    secondary = s
+  }
+  let credits: RateLimits.CreditsSnapshot | undefined
+  const c = event.credits
+  if (c !== undefined && c !== null) {
+    if (!isObject(c) || typeof c.has_credits !== "boolean" || typeof c.unlimited !== "boolean") return undefined
+    const balance = optionalString(c.balance)
+    if (balance === null) return undefined
+    credits =
+      balance === undefined
+        ? { has_credits: c.has_credits, unlimited: c.unlimited }
+        : { has_credits: c.has_credits, unlimited: c.unlimited, balance }
+  }
+  const rawId = metered ?? limitName
+  const snapshot: {
+    -readonly [K in keyof RateLimits.RateLimitSnapshot]: RateLimits.RateLimitSnapshot[K]
+  } = { limit_id: rawId === undefined ? RateLimits.defaultLimitId : RateLimits.normalizeLimitId(rawId) }
+  if (primary !== undefined) snapshot.primary = primary
+  if (secondary !== undefined) snapshot.secondary = secondary
+  if (credits !== undefined) snapshot.credits = credits
+  if (planType !== undefined) snapshot.plan_type = RateLimitsProtocol.parseAccountPlanType(planType)
+  return snapshot
+}
+
+// ---------------------------------------------------------------------------------------------
+// service
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An open Responses WebSocket.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResponsesWebsocketConnection {
+  readonly url: string
+  /** `openai-model` of the upgrade response. */
+  readonly serverModel: string | undefined
+  /** `x-models-etag` of the upgrade response. */
+  readonly modelsEtag: string | undefined
+  /** Whether the upgrade response carried `x-reasoning-included`. */
+  readonly reasoningIncluded: boolean
+  /**
+   * Sends `request` and streams its events; the connection-level events (`ServerModel`,
+   * `ModelsEtag`, `ServerReasoningIncluded`) come first on every request. `connectionReused` is
+   * informational (telemetry in the reference).
+   */
+  readonly streamRequest: (
+    request: ResponseCreateWsRequest,
+    connectionReused?: boolean
+  ) => Stream.Stream<ResponseEvent, ApiError.ApiError>
+  /** True once an error dropped the connection or the socket is no longer open. */
+  readonly isClosed: () => boolean
+  /** Drops the connection now. */
+  readonly close: Effect.Effect<void>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConnectOptions {
+  /** Replace provider headers of the same name. */
+  readonly extraHeaders?: Headers.Input | undefined
+  /** Only fill names still missing after the extras (e.g. `originator`, `user-agent`). */
+  readonly defaultHeaders?: Headers.Input | undefined
+  /** Set from `x-codex-turn-state` of the upgrade response when still empty. */
+  readonly turnState?: Ref.Ref<Option.Option<string>> | undefined
+}
+
+/**
+ * Result of {@link Service.probeHandshake}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ProbeResult {
+  readonly url: string
+  readonly status: number
+  readonly reasoningIncluded: boolean
+  readonly modelsEtagPresent: boolean
+  readonly serverModelPresent: boolean
+  /** Present when the first message was a Close frame with a payload. */
+  readonly immediateClose?: { readonly code: string; readonly reason: string } | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly connect: (
+    options?: ConnectOptions
+  ) => Effect.Effect<ResponsesWebsocketConnection, ApiError.ApiError, Scope.Scope>
+  /** Handshake only: waits up to `immediateCloseTimeout` for a first message, then closes. */
+  readonly probeHandshake: (
+    options: Omit<ConnectOptions, "turnState"> & { readonly immediateCloseTimeout: Duration.DurationInput }
+  ) => Effect.Effect<ProbeResult, ApiError.ApiError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class ResponsesWebsocketClient extends Context.Tag("@codex/api/ResponsesWebsocketClient")<
+  ResponsesWebsocketClient,
+  Service
+>() {}
+
+/**
+ * permessage-deflate is enabled for the Responses socket (default parameters).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const perMessageDeflate = true
+
+const authError = (error: AuthError): ApiError.ApiError =>
+  ApiError.fromTransport(
+    error._tag === "AuthBuildError"
+      ? new TransportError.Build({ reason: error.reason, cause: error })
+      : new TransportError.Network({ reason: error.reason, cause: error })
+  )
+
+const handshakeError = (url: string, error: Ws.HandshakeError): ApiError.ApiError => {
+  switch (error._tag) {
+    case "Rejected":
+      return ApiError.fromTransport(
+        new TransportError.Http({ status: error.status, url, headers: error.headers, body: error.body })
+      )
+    case "Closed":
+      return ApiError.stream("websocket closed")
+    case "Network":
+      return ApiError.fromTransport(new TransportError.Network({ reason: error.message }))
+  }
+}
+
+/**
+ * The handshake headers: provider < `extraHeaders` (replace) < `defaultHeaders` (fill) < auth.
+ *
+ * @since 0.1.0
+ * @category headers
+ */
+export const mergeRequestHeaders = (
+  providerHeaders: Headers.Headers,
+  extraHeaders: Headers.Input | undefined,
+  defaultHeaders: Headers.Input | undefined
+): Headers.Headers => fillMissing(mergeReplace(providerHeaders, extraHeaders), defaultHeaders)
+
+const failed = (reason: string) => ApiError.stream(reason)
+
+const makeConnection = (
+  socket: Ws.Socket,
+  idleTimeout: Duration.DurationInput,
+  permit: Effect.Semaphore
+): ResponsesWebsocketConnection => {
+  const headers = socket.responseHeaders
+  const serverModel = headers["openai-model"]
+  const modelsEtag = headers["x-models-etag"]
+  const reasoningIncluded = headers["x-reasoning-included"] !== undefined
+  let broken = false
+  const drop = Effect.suspend(() => {
+    broken = true
+    return socket.terminate
+  })
+  const isClosed = () => broken || !socket.isOpen()
+
+  const connectionEvents = (): Array<ResponseEvent> => {
+    const out: Array<ResponseEvent> = []
+    if (serverModel !== undefined) out.push(ResponseEvent.ServerModel({ model: serverModel }))
+    if (modelsEtag !== undefined) out.push(ResponseEvent.ModelsEtag({ etag: modelsEtag }))
+    if (reasoningIncluded) out.push(ResponseEvent.ServerReasoningIncluded({ included: true }))
+    return out
+  }
+
+  const readFrame = Effect.timeoutFail(socket.read, {
+    duration: idleTimeout,
+    onTimeout: () => failed("idle timeout waiting for websocket")
+  })
+
+  const responseEvents = (text: string): Stream.Stream<ResponseEvent, ApiError.ApiError> => {
+    const processor = makeProcessor()
+    let done = false
+    let pendingError: ApiError.ApiError | undefined
+    const pull: Effect.Effect<Chunk.Chunk<ResponseEvent>, Option.Option<ApiError.ApiError>> = Effect.suspend(() => {
+      if (pendingError !== undefined) return Effect.fail(Option.some(pendingError))
+      if (done) return Effect.fail(Option.none())
+      return Effect.flatMap(
+        Effect.mapError(readFrame, Option.some),
+        (frame): Effect.Effect<Chunk.Chunk<ResponseEvent>, Option.Option<ApiError.ApiError>> => {
+          switch (frame._tag) {
+            case "Text": {
+              let parsed: unknown
+              try {
+                parsed = JSON.parse(frame.text)
+              } catch {
+                return pull
+              }
+              const wrapped = parseWrappedErrorEvent(frame.text, parsed)
+              if (wrapped !== undefined) return Effect.fail(Option.some(wrapped))
+              if (isObject(parsed) && parsed.type === "codex.rate_limits") {
+                const snapshot = parseRateLimitsEvent(parsed)
+                return snapshot === undefined ? pull : Effect.succeed(Chunk.of(ResponseEvent.RateLimits({ snapshot })))
+              }
+              const out: Array<ResponseEvent> = []
+              const outcome = processor.processInto(parsed, out)
+              if (outcome === Outcome.Completed) done = true
+              else if (outcome === Outcome.Failed) {
+                const error = processor.error ?? failed("response failed")
+                if (out.length === 0) return Effect.fail(Option.some(error))
+                pendingError = error
+              }
+              return out.length === 0 ? pull : Effect.succeed(Chunk.unsafeFromArray(out))
+            }
+            case "Binary":
+              return Effect.fail(Option.some(failed("unexpected binary websocket event")))
+            case "Close":
+              return Effect.fail(Option.some(failed("websocket closed by server before response.completed")))
+            case "End":
+              return Effect.fail(Option.some(failed("stream closed before response.completed")))
+            case "ReadError":
+              return Effect.fail(Option.some(failed(frame.message)))
+          }
+        }
+      )
+    })
+    const send = socket.send(text).pipe(
+      Effect.mapError((error) => failed(`failed to send websocket request: ${error.message}`)),
+      Effect.timeoutFail({ duration: idleTimeout, onTimeout: () => failed("idle timeout sending websocket request") })
+    )
+    return Stream.concat(Stream.execute(send), Stream.repeatEffectChunkOption(pull)).pipe(
+      // Anything but a completed response leaves unread frames behind: the connection is dropped.
+      Stream.ensuring(Effect.suspend(() => (done && pendingError === undefined ? Effect.void : drop)))
+    )
+  }
+
+  return {
+    url: socket.url,
+    serverModel,
+    modelsEtag,
+    reasoningIncluded,
+    isClosed,
+    close: drop,
+    streamRequest: (request, _connectionReused = false) =>
+      Stream.unwrapScoped(
+        Effect.gen(function* () {
+          yield* Effect.acquireRelease(permit.take(1), () => permit.release(1))
+          const head = Stream.fromIterable(connectionEvents())
+          if (isClosed()) return Stream.concat(head, Stream.fail(failed("websocket connection is closed")))
+          const text = JSON.stringify(toWire(request))
+          return Stream.concat(head, responseEvents(text))
+        })
+      )
+  }
+}
+
+/**
+ * Builds the client from the provider and auth in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, AuthProvider | Provider.CurrentProvider> = Effect.gen(function* () {
+  const provider = yield* Provider.CurrentProvider
+  const auth = yield* AuthProvider
+
+  const open = (extraHeaders: Headers.Input | undefined, defaultHeaders: Headers.Input | undefined) =>
+    Effect.gen(function* () {
+      const url = yield* Effect.try({
+        try: () => Provider.websocketUrlForPath(provider, "responses"),
+        catch: (error) =>
+          failed(`failed to build websocket URL: ${error instanceof Error ? error.message : String(error)}`)
+      })
+      const merged = mergeRequestHeaders(provider.headers, extraHeaders, defaultHeaders)
+      const headers = yield* Effect.mapError(auth.addAuthHeaders(merged), authError)
+      const socket = yield* Effect.mapError(Ws.connect(url, { headers, perMessageDeflate }), (error) =>
+        handshakeError(url, error)
+      )
+      return socket
+    })
+
+  const connect = (options: ConnectOptions = {}) =>
+    Effect.gen(function* () {
+      const socket = yield* open(options.extraHeaders, options.defaultHeaders)
+      const turn = socket.responseHeaders["x-codex-turn-state"]
+      if (options.turnState !== undefined && turn !== undefined) {
+        yield* Ref.update(options.turnState, (current) => (Option.isSome(current) ? current : Option.some(turn)))
+      }
+      const permit = yield* Effect.makeSemaphore(1)
+      return makeConnection(socket, provider.streamIdleTimeout, permit)
+    }).pipe(Effect.withSpan("responses_websocket.connect", { kind: "client" }))
+
+  const probeHandshake: Service["probeHandshake"] = (options) =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const socket = yield* open(options.extraHeaders, options.defaultHeaders)
+        const first = yield* Effect.timeout(socket.read, options.immediateCloseTimeout).pipe(Effect.option)
+        let immediateClose: ProbeResult["immediateClose"]
+        if (Option.isSome(first)) {
+          const frame = first.value
+          if (frame._tag === "ReadError") {
+            return yield* failed(`failed to read websocket probe event: ${frame.message}`)
+          }
+          if (frame._tag === "Close" && frame.code !== 1005) {
+            immediateClose = { code: String(frame.code), reason: frame.reason }
+          }
+        }
+        const headers = socket.responseHeaders
+        yield* Effect.ignore(socket.close)
+        return {
+          url: socket.url,
+          status: socket.status,
+          reasoningIncluded: headers["x-reasoning-included"] !== undefined,
+          modelsEtagPresent: headers["x-models-etag"] !== undefined,
+          serverModelPresent: headers["openai-model"] !== undefined,
+          immediateClose
+        }
+      })
+    )
+
+  return { connect, probeHandshake }
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<ResponsesWebsocketClient, never, AuthProvider | Provider.CurrentProvider> =
+  Layer.effect(ResponsesWebsocketClient, make)

@@ -1,0 +1,658 @@
+import * as ApiError from "@codex/api/ApiError"
+import * as Auth from "@codex/api/Auth"
+import * as Provider from "@codex/api/Provider"
+import { ResponseEvent } from "@codex/api/ResponseEvent"
+import type * as ResponsesRequest from "@codex/api/ResponsesRequest"
+import * as ResponsesWebsocket from "@codex/api/ResponsesWebsocket"
+import type * as TransportError from "@codex/client/TransportError"
+import * as ResponseItem from "@codex/protocol/ResponseItem"
+import * as Headers from "@effect/platform/Headers"
+import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
+import * as Clock from "effect/Clock"
+import type { IncomingMessage } from "node:http"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { type WebSocket, WebSocketServer } from "ws"
+
+// ---------------------------------------------------------------------------------------------
+// a real `ws` server on 127.0.0.1, driven from the test
+// ---------------------------------------------------------------------------------------------
+
+interface ServerConn {
+  readonly socket: WebSocket
+  readonly request: IncomingMessage
+  readonly received: Queue.Queue<string>
+  readonly closed: Deferred.Deferred<number>
+  readonly pongs: Queue.Queue<void>
+  readonly sendJson: (value: unknown) => Effect.Effect<void>
+  readonly nextJson: Effect.Effect<any>
+}
+
+const listen = (options: { upgradeHeaders?: Record<string, string>; perMessageDeflate?: boolean } = {}) =>
+  Effect.gen(function* () {
+    const connections = yield* Queue.unbounded<ServerConn>()
+    const server = yield* Effect.acquireRelease(
+      Effect.async<WebSocketServer>((resume) => {
+        const wss = new WebSocketServer({
+          host: "127.0.0.1",
+          port: 0,
+          perMessageDeflate: options.perMessageDeflate ?? true
+        })
+        wss.on("headers", (headers) => {
+          for (const [name, value] of Object.entries(options.upgradeHeaders ?? {})) headers.push(`${name}: ${value}`)
+        })
+        wss.on("connection", (socket, request) => {
+          const received = Effect.runSync(Queue.unbounded<string>())
+          const pongs = Effect.runSync(Queue.unbounded<void>())
+          const closed = Effect.runSync(Deferred.make<number>())
+          socket.on("message", (data, isBinary) => {
+            if (!isBinary) Queue.unsafeOffer(received, data.toString())
+          })
+          socket.on("pong", () => Queue.unsafeOffer(pongs, undefined))
+          socket.on("close", (code) => Deferred.unsafeDone(closed, Exit.succeed(code)))
+          Queue.unsafeOffer(connections, {
+            socket,
+            request,
+            received,
+            closed,
+            pongs,
+            sendJson: (value) => Effect.sync(() => socket.send(JSON.stringify(value))),
+            nextJson: Effect.map(Queue.take(received), (text) => JSON.parse(text))
+          })
+        })
+        wss.on("listening", () => resume(Effect.succeed(wss)))
+      }),
+      (wss) =>
+        Effect.async<void>((resume) => {
+          for (const client of wss.clients) client.terminate()
+          wss.close(() => resume(Effect.void))
+        })
+    )
+    const { port } = server.address() as AddressInfo
+    return { connections, port, baseUrl: `http://127.0.0.1:${port}/v1` }
+  })
+
+const realClock = Clock.make()
+
+const clientFor = (providerOptions: Parameters<typeof Provider.make>[0]) =>
+  ResponsesWebsocket.make.pipe(
+    Effect.provide(
+      Layer.mergeAll(
+        Provider.layer(Provider.make(providerOptions)),
+        Auth.layerBearer({ token: Redacted.make("secret-token"), accountId: "acct-1" })
+      )
+    )
+  )
+
+const request = (overrides: Partial<ResponsesWebsocket.ResponseCreateWsRequest> = {}) =>
+  ({
+    model: "gpt-test",
+    instructions: "be brief",
+    input: [],
+    tools: [],
+    toolChoice: "auto",
+    parallelToolCalls: true,
+    store: false,
+    stream: true,
+    include: [],
+    ...overrides
+  }) satisfies ResponsesWebsocket.ResponseCreateWsRequest
+
+const message = (text: string) => ({
+  type: "message",
+  role: "assistant",
+  content: [{ type: "output_text", text }]
+})
+
+const completed = (id: string) => ({ type: "response.completed", response: { id } })
+
+const collect = <A, E>(stream: Stream.Stream<A, E>) =>
+  Effect.map(Stream.runCollect(Stream.either(stream)), Chunk.toReadonlyArray)
+
+const tags = (items: ReadonlyArray<Either.Either<ResponseEvent, ApiError.ApiError>>) =>
+  items.map((item) => (Either.isRight(item) ? item.right._tag : `Err(${item.left.message})`))
+
+// ---------------------------------------------------------------------------------------------
+// pure parts
+// ---------------------------------------------------------------------------------------------
+
+describe("ResponsesWebsocket wrapped errors", () => {
+  it("parse_wrapped_websocket_error_event_maps_to_transport_http", () => {
+    const text = JSON.stringify({
+      type: "error",
+      status: 429,
+      error: { type: "usage_limit_reached", message: "The usage limit has been reached", plan_type: "pro" },
+      headers: { "x-codex-primary-used-percent": "100.0", "x-codex-primary-window-minutes": 15, "x-flag": true, x: {} }
+    })
+    const error = ResponsesWebsocket.parseWrappedErrorEvent(text)
+    expect(error?._tag).toBe("Transport")
+    const http = (error as ApiError.Transport).error as TransportError.Http
+    expect(http._tag).toBe("Http")
+    expect(http.status).toBe(429)
+    expect(http.url).toBeUndefined()
+    expect(http.header("x-codex-primary-used-percent")).toBe("100.0")
+    expect(http.header("x-codex-primary-window-minutes")).toBe("15")
+    expect(http.header("x-flag")).toBe("true")
+    expect(http.header("x")).toBeUndefined()
+    expect(http.body).toBe(text)
+  })
+
+  it("parse_wrapped_websocket_error_event_ignores_non_error_payloads", () => {
+    expect(
+      ResponsesWebsocket.parseWrappedErrorEvent(JSON.stringify({ type: "response.created", response: {} }))
+    ).toBeUndefined()
+    expect(ResponsesWebsocket.parseWrappedErrorEvent("not json")).toBeUndefined()
+  })
+
+  it("parse_wrapped_websocket_error_event_with_status_maps_invalid_request", () => {
+    const text = JSON.stringify({
+      type: "error",
+      status_code: 400,
+      error: { type: "invalid_request_error", message: "Model does not support image inputs" }
+    })
+    const error = ResponsesWebsocket.parseWrappedErrorEvent(text) as ApiError.Transport
+    expect(error.error).toMatchObject({ _tag: "Http", status: 400, body: text })
+  })
+
+  it("parse_wrapped_websocket_error_event_with_connection_limit_maps_retryable", () => {
+    const error = ResponsesWebsocket.parseWrappedErrorEvent(
+      JSON.stringify({ type: "error", status: 400, error: { code: "websocket_connection_limit_reached" } })
+    )
+    expect(error).toEqual(
+      new ApiError.Retryable({
+        reason:
+          "Responses websocket connection limit reached (60 minutes). Create a new websocket connection to continue.",
+        delay: undefined
+      })
+    )
+    expect(
+      ResponsesWebsocket.parseWrappedErrorEvent(
+        JSON.stringify({ type: "error", error: { code: "websocket_connection_limit_reached", message: "custom" } })
+      )?.message
+    ).toBe("retryable error: custom")
+  })
+
+  it("parse_wrapped_websocket_error_event_without_status_is_not_mapped", () => {
+    expect(
+      ResponsesWebsocket.parseWrappedErrorEvent(JSON.stringify({ type: "error", error: { message: "no status" } }))
+    ).toBeUndefined()
+    expect(
+      ResponsesWebsocket.parseWrappedErrorEvent(JSON.stringify({ type: "error", status: 200, error: {} }))
+    ).toBeUndefined()
+  })
+})
+
+describe("ResponsesWebsocket codex.rate_limits", () => {
+  it("maps the event to a snapshot (reset_at, limit id normalization, plan type)", () => {
+    expect(
+      ResponsesWebsocket.parseRateLimitsEvent({
+        type: "codex.rate_limits",
+        plan_type: "pro",
+        rate_limits: {
+          primary: { used_percent: 12.5, window_minutes: 300, reset_at: 1767225600 },
+          secondary: { used_percent: 40 }
+        },
+        credits: { has_credits: true, unlimited: false, balance: "12.34" },
+        metered_limit_name: "Codex-Other",
+        limit_name: "ignored"
+      })
+    ).toEqual({
+      limit_id: "codex_other",
+      primary: { used_percent: 12.5, window_minutes: 300, resets_at: 1767225600 },
+      secondary: { used_percent: 40 },
+      credits: { has_credits: true, unlimited: false, balance: "12.34" },
+      plan_type: "pro"
+    })
+    expect(
+      ResponsesWebsocket.parseRateLimitsEvent({ type: "codex.rate_limits", limit_name: "x-y", plan_type: "mystery" })
+    ).toEqual({ limit_id: "x_y", plan_type: "unknown" })
+    expect(ResponsesWebsocket.parseRateLimitsEvent({ type: "codex.rate_limits" })).toEqual({ limit_id: "codex" })
+  })
+
+  it("any parse failure swallows the event", () => {
+    const bad = [
+      { rate_limits: { primary: { window_minutes: 1 } } },
+      { rate_limits: { primary: { used_percent: "1" } } },
+      { credits: { has_credits: true } },
+      { plan_type: 3 },
+      { rate_limits: [] }
+    ]
+    for (const extra of bad) {
+      expect(ResponsesWebsocket.parseRateLimitsEvent({ type: "codex.rate_limits", ...extra })).toBeUndefined()
+    }
+  })
+})
+
+describe("ResponsesWebsocket request frame", () => {
+  it("serializes response.create in the reference key order with the WS-only fields", () => {
+    const item = Either.getOrThrow(
+      ResponseItem.decode({ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] })
+    )
+    const wire = ResponsesWebsocket.toWire(
+      request({
+        input: [item],
+        previousResponseId: "resp_prev",
+        generate: false,
+        promptCacheKey: "cache",
+        clientMetadata: { "x-codex-window-id": "w1" }
+      })
+    )
+    expect(Object.keys(wire)).toEqual([
+      "type",
+      "model",
+      "instructions",
+      "previous_response_id",
+      "input",
+      "tools",
+      "tool_choice",
+      "parallel_tool_calls",
+      "reasoning",
+      "store",
+      "stream",
+      "include",
+      "prompt_cache_key",
+      "generate",
+      "client_metadata"
+    ])
+    expect(wire.type).toBe("response.create")
+    expect(wire.previous_response_id).toBe("resp_prev")
+    expect(wire.generate).toBe(false)
+    expect(wire.reasoning).toBeNull()
+    expect(wire.input).toEqual([{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }])
+  })
+
+  it("the conversion from an HTTP request sets neither previous_response_id nor generate", () => {
+    const http: ResponsesRequest.ResponsesApiRequest = request()
+    const wire = ResponsesWebsocket.toWire(
+      ResponsesWebsocket.fromApiRequest({ ...http, previousResponseId: "x", generate: true } as never)
+    )
+    expect(wire.previous_response_id).toBeUndefined()
+    expect(wire.generate).toBeUndefined()
+    expect(wire.client_metadata).toBeUndefined()
+  })
+
+  it("response_create_client_metadata adds the trace keys and is empty-aware", () => {
+    expect(ResponsesWebsocket.responseCreateClientMetadata(undefined, undefined)).toBeUndefined()
+    expect(ResponsesWebsocket.responseCreateClientMetadata({}, {})).toBeUndefined()
+    expect(
+      ResponsesWebsocket.responseCreateClientMetadata({ a: "1" }, { traceparent: "00-t-s-01", tracestate: "k=v" })
+    ).toEqual({ a: "1", ws_request_header_traceparent: "00-t-s-01", ws_request_header_tracestate: "k=v" })
+  })
+
+  it("merge_request_headers_matches_http_precedence", () => {
+    const merged = ResponsesWebsocket.mergeRequestHeaders(
+      Headers.fromInput({ originator: "provider", "x-priority": "provider" }),
+      { "x-priority": "extra" },
+      { originator: "default", "x-priority": "default", "user-agent": "codex-test" }
+    )
+    expect(merged).toEqual(
+      Headers.fromInput({ originator: "provider", "x-priority": "extra", "user-agent": "codex-test" })
+    )
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// against a real server
+// ---------------------------------------------------------------------------------------------
+
+describe("ResponsesWebsocket e2e", () => {
+  it.scoped("websocket_config_enables_permessage_deflate, URL, headers and upgrade headers", () =>
+    Effect.gen(function* () {
+      const server = yield* listen({
+        upgradeHeaders: {
+          "openai-model": "gpt-served",
+          "x-models-etag": "etag-1",
+          "x-reasoning-included": "true",
+          "x-codex-turn-state": "turn-1"
+        }
+      })
+      const client = yield* clientFor({
+        baseUrl: server.baseUrl,
+        queryParams: { "api-version": "1" },
+        headers: { originator: "provider", authorization: "Bearer provider" }
+      })
+      const turnState = yield* Ref.make(Option.none<string>())
+      const connection = yield* client.connect({
+        extraHeaders: { "x-priority": "extra", authorization: "Bearer extra" },
+        defaultHeaders: { originator: "default", "user-agent": "codex-test" },
+        turnState
+      })
+      const conn = yield* Queue.take(server.connections)
+      expect(conn.request.url).toBe("/v1/responses?api-version=1")
+      expect(connection.url).toBe(`ws://127.0.0.1:${server.port}/v1/responses?api-version=1`)
+      expect(ResponsesWebsocket.perMessageDeflate).toBe(true)
+      expect(conn.request.headers["sec-websocket-extensions"]).toContain("permessage-deflate")
+      expect(conn.socket.extensions).toContain("permessage-deflate")
+      expect(conn.request.headers.authorization).toBe("Bearer secret-token")
+      expect(conn.request.headers["chatgpt-account-id"]).toBe("acct-1")
+      expect(conn.request.headers.originator).toBe("provider")
+      expect(conn.request.headers["x-priority"]).toBe("extra")
+      expect(conn.request.headers["user-agent"]).toBe("codex-test")
+      expect(connection.serverModel).toBe("gpt-served")
+      expect(connection.modelsEtag).toBe("etag-1")
+      expect(connection.reasoningIncluded).toBe(true)
+      expect(yield* Ref.get(turnState)).toEqual(Option.some("turn-1"))
+
+      // First value wins for the turn state.
+      const kept = yield* Ref.make(Option.some("earlier"))
+      yield* client.connect({ turnState: kept })
+      expect(yield* Ref.get(kept)).toEqual(Option.some("earlier"))
+    })
+  )
+
+  it.scoped("a rejected handshake maps to Transport(Http) with url, headers and body", () =>
+    Effect.gen(function* () {
+      const http = yield* Effect.acquireRelease(
+        Effect.async<Http.Server>((resume) => {
+          const s = Http.createServer((_req, res) => {
+            res.writeHead(426, { "x-request-id": "req-426" })
+            res.end("upgrade required")
+          })
+          s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
+        }),
+        (s) =>
+          Effect.async<void>((resume) => {
+            s.close(() => resume(Effect.void))
+          })
+      )
+      const { port } = http.address() as AddressInfo
+      const client = yield* clientFor({ baseUrl: `http://127.0.0.1:${port}/v1` })
+      const error = yield* Effect.flip(client.connect())
+      expect(error._tag).toBe("Transport")
+      const inner = (error as ApiError.Transport).error as TransportError.Http
+      expect(inner).toMatchObject({ _tag: "Http", status: 426, body: "upgrade required" })
+      expect(inner.url).toBe(`ws://127.0.0.1:${port}/v1/responses`)
+      expect(inner.header("x-request-id")).toBe("req-426")
+    })
+  )
+
+  it.scoped("a refused connection maps to Transport(Network); a bad URL to Stream", () =>
+    Effect.gen(function* () {
+      const port = yield* Effect.async<number>((resume) => {
+        const probe = Http.createServer()
+        probe.listen(0, "127.0.0.1", () => {
+          const { port } = probe.address() as AddressInfo
+          probe.close(() => resume(Effect.succeed(port)))
+        })
+      })
+      const client = yield* clientFor({ baseUrl: `http://127.0.0.1:${port}/v1` })
+      const error = yield* Effect.flip(client.connect())
+      expect(error._tag).toBe("Transport")
+      expect((error as ApiError.Transport).error._tag).toBe("Network")
+      const bad = yield* clientFor({ baseUrl: "not a url" })
+      const urlError = yield* Effect.flip(bad.connect())
+      expect(urlError.message).toMatch(/^stream error: failed to build websocket URL: /)
+    })
+  )
+
+  it.scoped("streams a response, emits connection events on every request, and reuses the connection", () =>
+    Effect.gen(function* () {
+      const server = yield* listen({ upgradeHeaders: { "openai-model": "gpt-served", "x-models-etag": "e1" } })
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+
+      const first = yield* Effect.fork(collect(connection.streamRequest(request({ generate: false }))))
+      const frame = yield* conn.nextJson
+      expect(frame.type).toBe("response.create")
+      expect(frame.model).toBe("gpt-test")
+      expect(frame.generate).toBe(false)
+      yield* conn.sendJson({ type: "response.created", response: {} })
+      yield* conn.sendJson({ type: "response.output_item.done", item: message("hello") })
+      yield* conn.sendJson(completed("resp1"))
+      const events = yield* Fiber.join(first)
+      expect(tags(events)).toEqual(["ServerModel", "ModelsEtag", "Created", "OutputItemDone", "Completed"])
+      expect(events[4]).toEqual(Either.right(ResponseEvent.Completed({ responseId: "resp1" })))
+      expect(connection.isClosed()).toBe(false)
+
+      const second = yield* Effect.fork(
+        collect(connection.streamRequest(request({ previousResponseId: "resp1" }), true))
+      )
+      expect((yield* conn.nextJson).previous_response_id).toBe("resp1")
+      yield* conn.sendJson(completed("resp2"))
+      expect(tags(yield* Fiber.join(second))).toEqual(["ServerModel", "ModelsEtag", "Completed"])
+    })
+  )
+
+  it.scoped("requests on one connection are strictly sequential", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+      const a = yield* Effect.fork(collect(connection.streamRequest(request({ model: "a" }))))
+      expect((yield* conn.nextJson).model).toBe("a")
+      const b = yield* Effect.fork(collect(connection.streamRequest(request({ model: "b" }))))
+      // Give b every chance to send early: it must not while a is running.
+      for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+      yield* conn.sendJson({ type: "response.created", response: {} })
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+      expect(yield* Queue.size(conn.received)).toBe(0)
+      yield* conn.sendJson(completed("ra"))
+      expect(tags(yield* Fiber.join(a))).toEqual(["Created", "Completed"])
+      expect((yield* conn.nextJson).model).toBe("b")
+      yield* conn.sendJson(completed("rb"))
+      expect(tags(yield* Fiber.join(b))).toEqual(["Completed"])
+    })
+  )
+
+  it.scoped("wrapped error frames fail the request and drop the connection (reported closed afterwards)", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
+      yield* conn.nextJson
+      // A wrapped error without status is ignored; the 429 one ends the request.
+      yield* conn.sendJson({ type: "error", error: { message: "informational" } })
+      yield* conn.sendJson({ type: "error", status: 429, error: { type: "usage_limit_reached" } })
+      const events = yield* Fiber.join(fiber)
+      expect(events).toHaveLength(1)
+      const error = Either.getLeft(events[0]!).pipe(Option.getOrThrow) as ApiError.Transport
+      expect(error.error).toMatchObject({ _tag: "Http", status: 429 })
+      expect(yield* Deferred.await(conn.closed)).toBe(1006)
+      expect(connection.isClosed()).toBe(true)
+      expect(tags(yield* collect(connection.streamRequest(request())))).toEqual([
+        "Err(stream error: websocket connection is closed)"
+      ])
+    })
+  )
+
+  it.scoped("connection limit frames become Retryable", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
+      yield* conn.nextJson
+      yield* conn.sendJson({ type: "error", error: { code: "websocket_connection_limit_reached" } })
+      expect(tags(yield* Fiber.join(fiber))).toEqual([
+        `Err(retryable error: ${ResponsesWebsocket.connectionLimitMessage})`
+      ])
+    })
+  )
+
+  it.scoped("codex.rate_limits frames become RateLimits events; unparseable ones are swallowed", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
+      yield* conn.nextJson
+      yield* conn.sendJson({
+        type: "codex.rate_limits",
+        rate_limits: { primary: { used_percent: 12.5, window_minutes: 300, reset_at: 1767225600 } }
+      })
+      yield* conn.sendJson({ type: "codex.rate_limits", credits: { has_credits: "yes" } })
+      yield* conn.sendJson(completed("r"))
+      const events = yield* Fiber.join(fiber)
+      expect(tags(events)).toEqual(["RateLimits", "Completed"])
+      expect(events[0]).toEqual(
+        Either.right(
+          ResponseEvent.RateLimits({
+            snapshot: { limit_id: "codex", primary: { used_percent: 12.5, window_minutes: 300, resets_at: 1767225600 } }
+          })
+        )
+      )
+    })
+  )
+
+  it.scoped("response.failed is returned immediately (no wait for close or timeout)", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
+      yield* conn.nextJson
+      yield* conn.sendJson({ type: "response.created", response: {} })
+      yield* conn.sendJson({
+        type: "response.failed",
+        response: { error: { code: "context_length_exceeded", message: "too long" } }
+      })
+      expect(tags(yield* Fiber.join(fiber))).toEqual(["Created", "Err(context window exceeded)"])
+      expect(connection.isClosed()).toBe(true)
+    })
+  )
+
+  const terminalCases: ReadonlyArray<readonly [string, (conn: ServerConn) => void, string]> = [
+    [
+      "binary frame",
+      (conn) => conn.socket.send(Buffer.from([1, 2])),
+      "stream error: unexpected binary websocket event"
+    ],
+    [
+      "close frame",
+      (conn) => conn.socket.close(1000, "done"),
+      "stream error: websocket closed by server before response.completed"
+    ],
+    [
+      "end of stream",
+      // End the TCP stream after the pending bytes, without a Close frame.
+      (conn) => (conn.socket as unknown as { _socket: { end: () => void } })._socket.end(),
+      "stream error: stream closed before response.completed"
+    ]
+  ]
+  for (const [name, act, message] of terminalCases) {
+    it.scoped(`${name} before response.completed fails with '${message}'`, () =>
+      Effect.gen(function* () {
+        const server = yield* listen()
+        const client = yield* clientFor({ baseUrl: server.baseUrl })
+        const connection = yield* client.connect()
+        const conn = yield* Queue.take(server.connections)
+        const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
+        yield* conn.nextJson
+        // Act once the frame is flushed (the server compresses asynchronously).
+        conn.socket.send(JSON.stringify({ type: "response.created", response: {} }), () => act(conn))
+        expect(tags(yield* Fiber.join(fiber))).toEqual(["Created", `Err(${message})`])
+        expect(connection.isClosed()).toBe(true)
+      })
+    )
+  }
+
+  it.scoped("idle timeout waiting for websocket; answered pings do not reset it", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const client = yield* clientFor({ baseUrl: server.baseUrl, streamIdleTimeout: "1000 millis" })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+      const seen = yield* Queue.unbounded<string>()
+      const fiber = yield* Effect.fork(
+        Stream.runForEach(connection.streamRequest(request()), (event) => Queue.offer(seen, event._tag)).pipe(
+          Effect.flip
+        )
+      )
+      yield* conn.nextJson
+      yield* conn.sendJson({ type: "response.created", response: {} })
+      expect(yield* Queue.take(seen)).toBe("Created")
+      // Wait until the read of the next frame has armed its timer.
+      while ((yield* TestClock.sleeps()).length === 0) yield* Effect.sleep(1).pipe(Effect.withClock(realClock))
+      yield* TestClock.adjust("600 millis")
+      conn.socket.ping()
+      yield* Queue.take(conn.pongs)
+      yield* TestClock.adjust("500 millis")
+      const error = yield* Fiber.join(fiber)
+      expect(error).toEqual(ApiError.stream("idle timeout waiting for websocket"))
+      expect(yield* Deferred.await(conn.closed)).toBe(1006)
+    })
+  )
+
+  it.scoped("stopping a response stream early drops the connection (server sees the close)", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+      const fiber = yield* Effect.fork(Stream.runCollect(Stream.take(connection.streamRequest(request()), 1)))
+      yield* conn.nextJson
+      yield* conn.sendJson({ type: "response.created", response: {} })
+      expect(Chunk.size(yield* Fiber.join(fiber))).toBe(1)
+      expect(yield* Deferred.await(conn.closed)).toBe(1006)
+      expect(connection.isClosed()).toBe(true)
+    })
+  )
+
+  it.effect("interrupting a pending request and closing the scope end the socket", () =>
+    Effect.gen(function* () {
+      const outer = yield* Scope.make()
+      const server = yield* Scope.extend(listen(), outer)
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const scope = yield* Scope.make()
+      const connection = yield* Scope.extend(client.connect(), scope)
+      const conn = yield* Queue.take(server.connections)
+      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
+      yield* conn.nextJson
+      yield* Fiber.interrupt(fiber)
+      expect(yield* Deferred.await(conn.closed)).toBe(1006)
+
+      const second = yield* Scope.extend(client.connect(), scope)
+      const conn2 = yield* Queue.take(server.connections)
+      yield* Scope.close(scope, Exit.void)
+      expect(yield* Deferred.await(conn2.closed)).toBe(1006)
+      expect(second.isClosed()).toBe(true)
+      yield* Scope.close(outer, Exit.void)
+    })
+  )
+
+  it.scoped("probeHandshake reports the upgrade and an immediate close", () =>
+    Effect.gen(function* () {
+      const server = yield* listen({ upgradeHeaders: { "x-reasoning-included": "true", "openai-model": "m" } })
+      const client = yield* clientFor({ baseUrl: server.baseUrl })
+      const probing = yield* Effect.fork(client.probeHandshake({ immediateCloseTimeout: "500 millis" }))
+      const conn = yield* Queue.take(server.connections)
+      conn.socket.close(4001, "connection limit")
+      expect(yield* Fiber.join(probing)).toEqual({
+        url: `ws://127.0.0.1:${server.port}/v1/responses`,
+        status: 101,
+        reasoningIncluded: true,
+        modelsEtagPresent: false,
+        serverModelPresent: true,
+        immediateClose: { code: "4001", reason: "connection limit" }
+      })
+
+      const quiet = yield* Effect.fork(client.probeHandshake({ immediateCloseTimeout: "500 millis" }))
+      const conn2 = yield* Queue.take(server.connections)
+      yield* TestClock.adjust("500 millis")
+      const result = yield* Fiber.join(quiet)
+      expect(result.immediateClose).toBeUndefined()
+      expect(yield* Deferred.await(conn2.closed)).toBeGreaterThan(0)
+    })
+  )
+})
