@@ -233,3 +233,31 @@ describe("CustomCa errors", () => {
     })
   )
 })
+
+describe("CustomCa.tlsOptions (WebSocket / raw TLS)", () => {
+  const handshake = (options: tls.ConnectionOptions) =>
+    Effect.async<boolean, Error>((resume) => {
+      const socket = tls.connect({ host: "127.0.0.1", port: server.port, servername: "localhost", ...options })
+      socket.once("secureConnect", () => resume(Effect.succeed(socket.authorized)))
+      socket.once("error", (error) => resume(Effect.fail(error)))
+      return Effect.sync(() => socket.destroy())
+    })
+
+  it.effect("builds a context trusting the bundle (SNI kept) and reuses it per bundle", () =>
+    Effect.gen(function* () {
+      const bundle = yield* CustomCa.loadBundle(ca.caPath, "CODEX_CA_CERTIFICATE")
+      const options = CustomCa.tlsOptions(bundle)
+      assert.isDefined(options.secureContext)
+      assert.strictEqual(CustomCa.tlsOptions(bundle).secureContext, options.secureContext)
+      assert.isTrue(yield* handshake(options))
+    })
+  )
+
+  it.effect("without a bundle it is empty and the handshake uses system roots (and fails here)", () =>
+    Effect.gen(function* () {
+      assert.deepStrictEqual(CustomCa.tlsOptions(undefined), {})
+      const error = yield* Effect.flip(handshake(CustomCa.tlsOptions(undefined)))
+      assert.include(error.message, "certificate")
+    })
+  )
+})

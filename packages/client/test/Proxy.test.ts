@@ -1,5 +1,6 @@
 import * as http from "node:http"
 import * as net from "node:net"
+import * as tls from "node:tls"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -57,6 +58,43 @@ const startConnectProxy = async (): Promise<ConnectProxy> => {
   })
   const port = await listen(server)
   return { url: `http://127.0.0.1:${port}`, tunnels, close: () => closeServer(server, sockets) }
+}
+
+/**
+ * A TLS-intercepting CONNECT proxy: it answers CONNECT, terminates the client's TLS itself with a
+ * certificate signed by the custom CA and replies to the tunnelled request on its own.
+ */
+const startInterceptingProxy = async (ca: TestCa) => {
+  const seen: Array<{ method: string; url: string; body: string }> = []
+  const sockets = new Set<net.Socket>()
+  const inner = http.createServer((req, res) => {
+    let body = ""
+    req.setEncoding("utf8")
+    req.on("data", (chunk: string) => {
+      body += chunk
+    })
+    req.on("end", () => {
+      seen.push({ method: req.method ?? "", url: req.url ?? "", body })
+      res.end("intercepted")
+    })
+  })
+  const server = http.createServer()
+  server.on("connect", (_req: http.IncomingMessage, client: net.Socket) => {
+    sockets.add(client)
+    client.write("HTTP/1.1 200 Connection Established\r\n\r\n", () => {
+      const secure = new tls.TLSSocket(client, { isServer: true, key: ca.serverKey, cert: ca.serverCert })
+      inner.emit("connection", secure)
+    })
+  })
+  const port = await listen(server)
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: async () => {
+      inner.closeAllConnections()
+      await closeServer(server, sockets)
+    }
+  }
 }
 
 let ca: TestCa
@@ -199,5 +237,46 @@ describe("Proxy over real sockets", () => {
       )
       assert.strictEqual(error._tag, "Network")
     })
+  )
+
+  it.effect("posts to the token origin through a TLS-intercepting proxy that uses the custom CA", () =>
+    Effect.gen(function* () {
+      const interceptor = yield* Effect.acquireRelease(
+        Effect.promise(() => startInterceptingProxy(ca)),
+        (p) => Effect.promise(() => p.close())
+      )
+      const response = yield* Effect.gen(function* () {
+        const transport = yield* HttpTransport.HttpTransport
+        const request = Request.withRawBody(
+          Request.setHeader(
+            Request.make("POST", `https://localhost:${origin.port}/oauth/token`),
+            "content-type",
+            "application/x-www-form-urlencoded"
+          ),
+          new TextEncoder().encode("grant_type=authorization_code&code=test")
+        )
+        return yield* transport.execute(request)
+      }).pipe(
+        Effect.provide(
+          NodeTransport.layerConfig.pipe(
+            Layer.provide(
+              Layer.setConfigProvider(
+                ConfigProvider.fromMap(
+                  new Map([
+                    ["HTTPS_PROXY", interceptor.url],
+                    ["CODEX_CA_CERTIFICATE", ca.caPath]
+                  ])
+                )
+              )
+            )
+          )
+        )
+      )
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual(new TextDecoder().decode(response.body), "intercepted")
+      assert.deepStrictEqual(interceptor.seen, [
+        { method: "POST", url: "/oauth/token", body: "grant_type=authorization_code&code=test" }
+      ])
+    }).pipe(Effect.scoped)
   )
 })
