@@ -7,7 +7,6 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -82,23 +81,34 @@ export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = L
   Effect.map(HttpClient.HttpClient, make)
 )
 
+// Loaded on first use so that this module (and the `fetch` layer) work without
+// `@effect/platform-node` / undici, which are optional.
+const loadNode = Effect.promise(() => import("./internal/nodeHttpClient.js"))
+
 /**
- * Node: the transport on undici (`NodeHttpClient.layerUndici`, a dedicated `Agent` closed with the layer).
+ * Node: the transport on undici with a dedicated `Agent` (destroyed with the layer). Redirects are
+ * followed up to 10 hops, as reqwest does by default.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerNode: Layer.Layer<HttpTransport> = Layer.provide(layer, NodeHttpClient.layerUndici)
+export const layerNode: Layer.Layer<HttpTransport> = Layer.scoped(
+  HttpTransport,
+  Effect.flatMap(loadNode, (node) => node.makeWithAgent)
+)
 
 /**
- * Node: the transport on a given undici `Dispatcher` (custom CA `Agent`, `ProxyAgent`, ...). The
- * dispatcher's lifetime belongs to the caller.
+ * Node: the transport on a given undici `Dispatcher` (custom CA `Agent`, `ProxyAgent`, ...), with
+ * redirects followed up to 10 hops. The dispatcher's lifetime belongs to the caller.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerNodeWithDispatcher = (dispatcher: Undici.Dispatcher): Layer.Layer<HttpTransport> =>
-  Layer.sync(HttpTransport, () => make(NodeHttpClient.makeUndici(dispatcher)))
+  Layer.effect(
+    HttpTransport,
+    Effect.map(loadNode, (node) => node.makeWithDispatcher(dispatcher))
+  )
 
 /**
  * The transport on the global `fetch` (Node 20+, browsers, Deno, Bun).

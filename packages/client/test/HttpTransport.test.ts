@@ -9,6 +9,8 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { pipe } from "effect/Function"
 import type * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as util from "node:util"
@@ -91,6 +93,10 @@ const handler =
           // headers and one chunk, then nothing
           res.writeHead(200, { "content-type": "text/event-stream" })
           res.write("only;")
+          return
+        case "/redirect":
+          res.writeHead(302, { location: "/ok?redirected=1" })
+          res.end()
           return
         case "/no-headers":
           return
@@ -193,6 +199,47 @@ for (const [name, layer] of layers) {
           expect(text(response.body)).toBe('{"ok":true}')
           expect(server.received[0]!.url).toBe("/ok?x=a%20b")
           expect(server.received[0]!.method).toBe("GET")
+        })
+      )
+    )
+
+    it.scopedLive("logs `{method} to {url}: {body}` at TRACE level only", () =>
+      run(
+        Effect.gen(function* () {
+          const server = yield* testServer
+          const transport = yield* HttpTransport.HttpTransport
+          const lines: Array<string> = []
+          const capture = Logger.replace(
+            Logger.defaultLogger,
+            Logger.make(({ message }) => {
+              lines.push(String(Array.isArray(message) ? message[0] : message))
+            })
+          )
+          const json = Request.withJson(Request.make("POST", `${server.url}/ok`), { model: "m" })
+          const raw = Request.withRawBody(Request.make("PUT", `${server.url}/ok`), new Uint8Array(5))
+          yield* transport.execute(json).pipe(Effect.provide(capture))
+          expect(lines).toEqual([])
+          yield* Effect.all([transport.execute(json), transport.execute(raw)]).pipe(
+            Logger.withMinimumLogLevel(LogLevel.Trace),
+            Effect.provide(capture)
+          )
+          expect(lines).toEqual([
+            `POST to ${server.url}/ok: {"model":"m"}`,
+            `PUT to ${server.url}/ok: <raw body: 5 bytes>`
+          ])
+        })
+      )
+    )
+
+    it.scopedLive("follows redirects", () =>
+      run(
+        Effect.gen(function* () {
+          const server = yield* testServer
+          const transport = yield* HttpTransport.HttpTransport
+          const response = yield* transport.execute(Request.make("GET", `${server.url}/redirect`))
+          expect(response.status).toBe(200)
+          expect(text(response.body)).toBe('{"ok":true}')
+          expect(server.received.map((r) => r.url)).toEqual(["/redirect", "/ok?redirected=1"])
         })
       )
     )

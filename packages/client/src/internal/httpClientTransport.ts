@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -165,6 +166,31 @@ const instrument = <A, E, R>(request: Request.Request, effect: Effect.Effect<A, 
     Effect.locallyWith(Headers.currentRedactedNames, redactSecrets)
   )
 
+const describeBody = (request: Request.Request): string => {
+  const body = request.body
+  if (body === undefined) return "<no body>"
+  switch (body._tag) {
+    case "Json":
+      try {
+        return JSON.stringify(body.value) ?? "<invalid json body>"
+      } catch {
+        return "<invalid json body>"
+      }
+    case "Raw":
+      return `<raw body: ${body.bytes.byteLength} bytes>`
+    case "Stream":
+      return body.contentLength === undefined ? "<stream body>" : `<stream body: ${body.contentLength} bytes>`
+  }
+}
+
+/** `{method} to {url}: {body}` at TRACE level, as the reference transport logs (computed only when enabled). */
+const traceRequest = (request: Request.Request): Effect.Effect<void> =>
+  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (minimum) =>
+    minimum.ordinal <= LogLevel.Trace.ordinal
+      ? Effect.logTrace(`${request.method} to ${request.url}: ${describeBody(request)}`)
+      : Effect.void
+  )
+
 const withTimeout = <A, R>(
   request: Request.Request,
   effect: Effect.Effect<A, TransportError.TransportError, R>
@@ -185,6 +211,7 @@ export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service =
       Effect.gen(function* () {
         const prepared = yield* Request.prepareBody(request)
         const clientRequest = yield* toClientRequest(request, prepared)
+        yield* traceRequest(request)
         const response = yield* withTimeout(
           request,
           Effect.gen(function* () {
@@ -206,6 +233,7 @@ export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service =
       Effect.gen(function* () {
         const prepared = yield* Request.prepareBody(request)
         const clientRequest = yield* toClientRequest(request, prepared)
+        yield* traceRequest(request)
         // A scope of its own, closed when the body stream ends in any way or when the caller's scope
         // closes; closing it aborts the request, which releases the socket.
         const requestScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)

@@ -1,0 +1,27 @@
+/**
+ * Node-only pieces of the `HttpTransport` layers (undici). Loaded lazily by `HttpTransport` so that
+ * importing the transport contract never requires `@effect/platform-node` or undici.
+ * @internal
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import { Agent, type Dispatcher, interceptors } from "undici"
+import type { Service } from "../HttpTransport.js"
+import { make } from "./httpClientTransport.js"
+
+/** Redirects are followed like reqwest's default policy: up to 10 hops. @internal */
+export const maxRedirections = 10
+
+/** @internal */
+export const makeWithDispatcher = (dispatcher: Dispatcher): Service =>
+  make(NodeHttpClient.makeUndici(dispatcher.compose(interceptors.redirect({ maxRedirections }))))
+
+/** A transport on a dedicated undici `Agent`, destroyed when the scope closes. @internal */
+export const makeWithAgent: Effect.Effect<Service, never, Scope.Scope> = Effect.map(
+  Effect.acquireRelease(
+    Effect.sync(() => new Agent()),
+    (agent) => Effect.promise(() => agent.destroy())
+  ),
+  makeWithDispatcher
+)
