@@ -12,6 +12,8 @@ import * as Compact from "@codex/api/Compact"
 import * as Models from "@codex/api/Models"
 import type { RateLimitSnapshot } from "@codex/api/RateLimits"
 import * as Responses from "@codex/api/Responses"
+import * as ResponsesRequest from "@codex/api/ResponsesRequest"
+import * as ResponsesWebsocket from "@codex/api/ResponsesWebsocket"
 import type { ResponseEvent } from "@codex/api/ResponseEvent"
 import type { TokenUsage } from "@codex/protocol/TokenUsage"
 import * as Args from "@effect/cli/Args"
@@ -180,31 +182,27 @@ const responsesCommand = Command.make(
     Effect.scoped(
       Effect.gen(function* () {
         const out = yield* CliOutput
-        if (flags.transport === "websocket") {
-          return yield* new UsageError({
-            reason: "--transport websocket is not available yet in this build; use --transport http"
-          })
+        if (flags.transport === "websocket" && flags.zstd) {
+          return yield* new UsageError({ reason: "--zstd applies to --transport http only" })
         }
         const connection = yield* connect(toConnection(flags))
-        const extraHeaders: Record<string, string> = {}
-        if (Option.isSome(flags.threadId)) {
-          extraHeaders["x-client-request-id"] = flags.threadId.value
-          extraHeaders["thread-id"] = flags.threadId.value
+        const request: ResponsesRequest.ResponsesApiRequest = {
+          model: flags.model,
+          instructions: Option.getOrElse(flags.instructions, () => ""),
+          input: [{ type: "message", role: "user", content: [{ type: "input_text", text: flags.prompt }] }],
+          tools: [],
+          toolChoice: "auto",
+          parallelToolCalls: false,
+          reasoning: Option.isSome(flags.reasoning) ? { effort: flags.reasoning.value, summary: "auto" } : undefined,
+          store: false,
+          stream: true,
+          include: [],
+          promptCacheKey: Option.getOrUndefined(flags.threadId)
         }
-        if (Option.isSome(flags.sessionId)) extraHeaders["session-id"] = flags.sessionId.value
-        const body: Record<string, unknown> = { model: flags.model }
-        if (Option.isSome(flags.instructions) && flags.instructions.value.length > 0) {
-          body.instructions = flags.instructions.value
+        const identity: ResponsesRequest.ResponsesOptions = {
+          sessionId: Option.getOrUndefined(flags.sessionId),
+          threadId: Option.getOrUndefined(flags.threadId)
         }
-        body.input = [{ type: "message", role: "user", content: [{ type: "input_text", text: flags.prompt }] }]
-        body.tools = []
-        body.tool_choice = "auto"
-        body.parallel_tool_calls = false
-        body.reasoning = Option.isSome(flags.reasoning) ? { effort: flags.reasoning.value, summary: "auto" } : null
-        body.store = false
-        body.stream = true
-        body.include = []
-        if (Option.isSome(flags.threadId)) body.prompt_cache_key = flags.threadId.value
 
         const mode: OutputMode = flags.output
         const style = Render.styleFor(out.stdoutIsTTY, out.env)
@@ -267,13 +265,25 @@ const responsesCommand = Command.make(
             )
           )
 
-        const run = Effect.gen(function* () {
-          const opened = yield* Responses.ResponsesClient.pipe(
-            Effect.flatMap((client) => client.open(body, { extraHeaders, compression: flags.zstd ? "zstd" : "none" }))
+        // HTTP: the request id is known once headers arrived. WebSocket: one connection for this
+        // call, identity headers on the handshake (a socket request cannot carry headers).
+        const openHttp = Effect.flatMap(Responses.ResponsesClient, (client) =>
+          client.openRequest(request, { ...identity, compression: flags.zstd ? "zstd" : "none" })
+        ).pipe(Effect.provide(Responses.layer))
+        const openWebsocket = Effect.flatMap(ResponsesWebsocket.ResponsesWebsocketClient, (client) =>
+          Effect.map(
+            client.connect({ extraHeaders: ResponsesRequest.buildHeaders(identity) }),
+            (socket): Responses.ResponseStream => ({
+              upstreamRequestId: undefined,
+              events: socket.streamRequest(ResponsesWebsocket.fromApiRequest(request))
+            })
           )
+        ).pipe(Effect.provide(ResponsesWebsocket.layer))
+        const run = Effect.gen(function* () {
+          const opened = yield* flags.transport === "websocket" ? openWebsocket : openHttp
           yield* Stream.runForEach(opened.events, onEvent)
           return opened.upstreamRequestId
-        }).pipe(Effect.provide(Responses.layer), Effect.provide(connection.layer))
+        }).pipe(Effect.scoped, Effect.provide(connection.layer))
 
         const result = yield* Effect.either(run)
         yield* stopSpinner

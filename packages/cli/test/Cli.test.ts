@@ -246,12 +246,46 @@ describe("codex-api responses", () => {
       const badHeader = yield* runCli(["responses", "hi", "--header", "novalue"], env)
       expect(badHeader.code).toBe(2)
       expect(badHeader.stderr).toContain("--header expects name:value")
-      const ws = yield* runCli(["responses", "hi", "--transport", "websocket"], env)
+      const ws = yield* runCli(["responses", "hi", "--transport", "websocket", "--zstd"], env)
       expect(ws.code).toBe(2)
-      expect(ws.stderr).toContain("websocket")
+      expect(ws.stderr).toContain("--zstd applies to --transport http only")
       const unknown = yield* runCli(["frobnicate"], env)
       expect(unknown.code).toBe(2)
       for (const r of [badOutput, missing, badHeader, ws, unknown]) expectNoSecret(r)
+    })
+  )
+
+  it.scopedLive("--transport websocket streams over the socket (handshake carries auth and identity headers)", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({
+        defaults: DemoFixture.defaults(),
+        websocketHeaders: DemoFixture.websocketHeaders
+      })
+      const env = { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl }
+      const json = yield* runCli(
+        ["responses", "hi", "--transport", "websocket", "--output", "json", "--thread-id", "t9"],
+        env
+      )
+      expect(json.code).toBe(0)
+      const lines = jsonLines(json.stdout)
+      expect(lines[0]?._tag).toBe("ServerModel")
+      const limits = lines.find((l) => l._tag === "RateLimits") as unknown as {
+        snapshot: { primary: { used_percent: number } }
+      }
+      expect(limits.snapshot.primary.used_percent).toBe(23.5)
+      expect(lines.at(-1)?._tag).toBe("Completed")
+      const [request] = server.requests
+      expect(request?.method).toBe("WS")
+      expect(request?.headers.authorization).toBe(`Bearer ${secret}`)
+      expect(request?.headers["thread-id"]).toBe("t9")
+      expect((request?.json as { type: string; prompt_cache_key: string }).type).toBe("response.create")
+      expect((request?.json as { prompt_cache_key: string }).prompt_cache_key).toBe("t9")
+
+      const text = yield* runCli(["responses", "hi", "--transport", "websocket"], env)
+      expect(text.code).toBe(0)
+      expect(text.stdout).toContain(DemoFixture.answer)
+      expect(text.stdout).toMatch(/limits \(codex\): primary 23\.5% used of 5h/)
+      for (const r of [json, text]) expectNoSecret(r)
     })
   )
 

@@ -75,16 +75,43 @@ export const headers = (now: number = Math.floor(Date.now() / 1000)): Record<str
 })
 
 /**
- * The demo streamed response (events chunked per event, small delay so streaming is visible).
+ * The same windows as a WebSocket `codex.rate_limits` event (the HTTP decoder ignores it).
  *
  * @since 0.1.0
  * @category fixtures
  */
-export const responses = (options: { readonly chunkDelayMs?: number } = {}): Scripted => ({
-  headers: { ...headers(), "x-request-id": "req_demo_0001" },
-  events,
-  chunkDelayMs: options.chunkDelayMs ?? 0
+export const rateLimitsEvent = (now: number = Math.floor(Date.now() / 1000)): SseEvent => ({
+  type: "codex.rate_limits",
+  plan_type: "pro",
+  rate_limits: {
+    primary: { used_percent: 23.5, window_minutes: 300, reset_at: now + 3600 },
+    secondary: { used_percent: 61, window_minutes: 10080, reset_at: now + 3 * 86400 }
+  }
 })
+
+/**
+ * Headers of the demo WebSocket upgrade response.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const websocketHeaders: Readonly<Record<string, string>> = { "openai-model": model }
+
+/**
+ * The demo streamed response (one chunk per event; `chunkDelayMs` makes the streaming visible).
+ * Over HTTP the rate limits come from the headers, over WebSocket from a `codex.rate_limits` event.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const responses = (options: { readonly chunkDelayMs?: number } = {}): Scripted => {
+  const now = Math.floor(Date.now() / 1000)
+  return {
+    headers: { ...headers(now), "x-request-id": "req_demo_0001" },
+    events: [rateLimitsEvent(now), ...events],
+    chunkDelayMs: options.chunkDelayMs ?? 0
+  }
+}
 
 /**
  * The demo `/responses/compact` reply: one compaction item.

@@ -4,6 +4,13 @@
  * `retry-after`, delays, chunking down to one byte, drops mid-stream, stalls and malformed events.
  * It records every request it receives so tests can assert on them.
  *
+ * WebSocket upgrades on any route are accepted too (permessage-deflate on): each text message the
+ * client sends (e.g. `{"type":"response.create",...}`) is recorded with method `WS` and answered
+ * with the route's next scripted response, its `events` sent as one text frame each. A scripted
+ * non-2xx status becomes a wrapped error frame `{"type":"error","status":...,"error":...}`;
+ * `chunkDelayMs` delays frames; `dropAfterBytes` sends the whole frames that fit in that many bytes
+ * then terminates the socket; `stall` (with `stallAfterBytes`) stops sending and keeps it open.
+ *
  * @since 0.1.0
  */
 import * as Headers from "@effect/platform/Headers"
@@ -13,6 +20,7 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import { WebSocketServer } from "ws"
 import type { Defaults, Script, Scripted } from "./Fixture.js"
 import { concatBytes, decodeText, parseJson, Queue, render, routeOf } from "./internal/script.js"
 
@@ -46,6 +54,8 @@ export interface Options {
   readonly script?: Script | undefined
   /** Responses repeated once a route's script is exhausted (else 404). */
   readonly defaults?: Defaults | undefined
+  /** Headers of every WebSocket upgrade response (e.g. `openai-model`, `x-reasoning-included`). */
+  readonly websocketHeaders?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -146,6 +156,63 @@ export const start = (options: Options = {}): Promise<Handle> => {
       play(res, queue.next(method, route)).catch(() => res.destroy())
     })
   })
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true })
+  wss.on("headers", (headers) => {
+    for (const [name, value] of Object.entries(options.websocketHeaders ?? {})) headers.push(`${name}: ${value}`)
+  })
+  server.on("upgrade", (req, socket, head) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const path = req.url ?? "/"
+      const route = routeOf(path)
+      const upgradeHeaders: Record<string, string> = {}
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) upgradeHeaders[name] = Array.isArray(value) ? value.join(", ") : value
+      }
+      // Requests on one socket are answered strictly in order, as the client expects.
+      let chain = Promise.resolve()
+      ws.on("message", (data, isBinary) => {
+        const body = new Uint8Array(Array.isArray(data) ? Buffer.concat(data) : (data as Buffer))
+        const text = isBinary ? "" : decodeText(body)
+        requests.push({
+          method: "WS",
+          route,
+          path,
+          headers: Headers.fromInput(upgradeHeaders),
+          body,
+          text,
+          json: parseJson(text)
+        })
+        const scripted = queue.next("WS", route)
+        chain = chain.then(() => playWebsocket(ws, scripted)).catch(() => ws.terminate())
+      })
+    })
+  })
+
+  const playWebsocket = async (ws: import("ws").WebSocket, scripted: Scripted): Promise<void> => {
+    const status = scripted.status ?? 200
+    if (status < 200 || status > 299) {
+      const json = scripted.json as { error?: unknown } | undefined
+      ws.send(JSON.stringify({ type: "error", status, error: json?.error ?? { message: scripted.body ?? "error" } }))
+      return
+    }
+    // One text frame per event: the event's JSON (raw pieces verbatim).
+    const frames = (scripted.events ?? []).map((event) =>
+      "_tag" in event && event._tag === "Raw" ? (event as { readonly text: string }).text : JSON.stringify(event)
+    )
+    const limit = scripted.dropAfterBytes ?? (scripted.stall === true ? scripted.stallAfterBytes : undefined)
+    let sent = 0
+    for (let i = 0; i < frames.length; i++) {
+      if (i > 0) await sleep(scripted.chunkDelayMs ?? 0, () => closed)
+      if (ws.readyState !== ws.OPEN) return
+      const frame = frames[i] ?? ""
+      if (limit !== undefined && sent + frame.length > limit) break
+      // Wait for each frame to be written (compression is asynchronous) so a drop comes after it.
+      await new Promise<void>((resolve) => ws.send(frame, () => resolve()))
+      sent += frame.length
+    }
+    if (scripted.dropAfterBytes !== undefined) ws.terminate()
+  }
+
   server.on("connection", (socket) => {
     sockets.add(socket)
     socket.on("close", () => sockets.delete(socket))
@@ -172,6 +239,8 @@ export const start = (options: Options = {}): Promise<Handle> => {
                   socket.destroyed && !sockets.has(socket) ? resolve() : socket.once("close", () => resolve())
                 )
             )
+            for (const client of wss.clients) client.terminate()
+            wss.close()
             for (const socket of sockets) socket.destroy()
             server.close(() => Promise.all(pending).then(() => done()))
           })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import WebSocket from "ws"
 import * as DemoFixture from "../src/DemoFixture.js"
 import * as Fixture from "../src/Fixture.js"
 import * as ResponsesServer from "../src/ResponsesServer.js"
@@ -215,4 +216,87 @@ describe("Fixture", () => {
     ])
     expect(Fixture.fromSse('event: x\ndata: {"a":\ndata: 1}\n\n')).toEqual([{ a: 1 }])
   })
+})
+
+describe("ResponsesServer over WebSocket", () => {
+  const connect = (url: string, headers: Record<string, string> = {}) =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url, { headers })
+      ws.once("open", () => resolve(ws))
+      ws.once("error", reject)
+    })
+  const receive = (ws: WebSocket, count: number) =>
+    new Promise<Array<string>>((resolve) => {
+      const frames: Array<string> = []
+      const onMessage = (data: Buffer) => {
+        frames.push(data.toString("utf8"))
+        if (frames.length === count) {
+          ws.off("message", onMessage)
+          resolve(frames)
+        }
+      }
+      ws.on("message", onMessage)
+    })
+
+  it.scoped("answers each response.create with the next script entry, one frame per event", () =>
+    Effect.gen(function* () {
+      const events = Fixture.textAnswer(["Hi"])
+      const server = yield* ResponsesServer.make({
+        script: {
+          "/responses": [{ events }, { status: 429, json: { error: { code: "rate_limit_exceeded", message: "slow" } } }]
+        },
+        websocketHeaders: { "openai-model": "m-ws" }
+      })
+      const upgradeHeaders = yield* Effect.promise(
+        () =>
+          new Promise<Record<string, unknown>>((resolve) => {
+            const ws = new WebSocket(`${server.baseUrl.replace("http", "ws")}/responses`)
+            let headers: Record<string, unknown> = {}
+            ws.once("upgrade", (res) => {
+              headers = res.headers
+            })
+            ws.once("open", () => {
+              ws.close()
+              resolve(headers)
+            })
+          })
+      )
+      expect(upgradeHeaders["openai-model"]).toBe("m-ws")
+      const ws = yield* Effect.acquireRelease(
+        Effect.promise(() =>
+          connect(`${server.baseUrl.replace("http", "ws")}/responses`, { authorization: "Bearer k" })
+        ),
+        (ws) => Effect.sync(() => ws.terminate())
+      )
+      const first = receive(ws, events.length)
+      ws.send(JSON.stringify({ type: "response.create", model: "m" }))
+      expect((yield* Effect.promise(() => first)).map((f) => JSON.parse(f))).toEqual(events)
+      const second = receive(ws, 1)
+      ws.send(JSON.stringify({ type: "response.create", model: "m2" }))
+      expect(JSON.parse((yield* Effect.promise(() => second))[0] ?? "")).toEqual({
+        type: "error",
+        status: 429,
+        error: { code: "rate_limit_exceeded", message: "slow" }
+      })
+      const ws1 = server.requests.filter((r) => r.method === "WS")
+      expect(ws1.map((r) => (r.json as { model: string }).model)).toEqual(["m", "m2"])
+      expect(ws1[0]?.headers.authorization).toBe("Bearer k")
+      expect(ws1[0]?.route).toBe("/responses")
+    })
+  )
+
+  it.scoped("dropAfterBytes sends the frames that fit, then terminates the socket", () =>
+    Effect.gen(function* () {
+      const events = Fixture.textAnswer(["a", "b"])
+      const firstTwo = JSON.stringify(events[0]).length + JSON.stringify(events[1]).length
+      const server = yield* ResponsesServer.make({ script: { "/responses": [{ events, dropAfterBytes: firstTwo }] } })
+      const ws = yield* Effect.promise(() => connect(`${server.baseUrl.replace("http", "ws")}/responses`))
+      const frames: Array<string> = []
+      ws.on("message", (data: Buffer) => frames.push(data.toString("utf8")))
+      const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)))
+      ws.send(JSON.stringify({ type: "response.create" }))
+      expect(yield* Effect.promise(() => closed)).toBe(1006)
+      expect(frames.map((f) => JSON.parse(f))).toEqual(events.slice(0, 2))
+    })
+  )
 })

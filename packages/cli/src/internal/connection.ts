@@ -74,7 +74,8 @@ export const connect = (flags: ConnectionFlags): Effect.Effect<Connection, Usage
     let demo = false
     if (apiKey === undefined && baseUrl === undefined) {
       const server = yield* ResponsesServer.make({
-        defaults: DemoFixture.defaults({ chunkDelayMs: out.stdoutIsTTY ? 60 : 0 })
+        defaults: DemoFixture.defaults({ chunkDelayMs: out.stdoutIsTTY ? 60 : 0 }),
+        websocketHeaders: DemoFixture.websocketHeaders
       })
       baseUrl = server.baseUrl
       demo = true
