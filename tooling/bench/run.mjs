@@ -1,0 +1,20 @@
+// Runs every benchmark in sequence: the SSE decoder benchmark (sse.mjs, when present), then the
+// Responses streaming benchmark (responses.mjs). Each module exports `main`.
+import { existsSync } from "node:fs"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+const here = (name) => fileURLToPath(new URL(name, import.meta.url))
+
+for (const name of ["sse.mjs", "responses.mjs"]) {
+  if (!existsSync(here(name))) {
+    console.log(`(skipping ${name}: not present)`)
+    continue
+  }
+  const mod = await import(pathToFileURL(here(name)).href)
+  if (typeof mod.main !== "function") {
+    console.log(`(skipping ${name}: no main export)`)
+    continue
+  }
+  console.log(`\n=== ${name} ===`)
+  await mod.main()
+}
