@@ -282,11 +282,14 @@ const uploadLocalFile = (
     )
 
     // 3. upload, streamed
-    const contents = fs.stream(path, { bytesToRead: size }).pipe(
-      Stream.mapError(
-        (error) => new TransportError.Network({ reason: `failed to read file \`${path}\`: ${error.message}`, cause: error })
+    const contents = fs
+      .stream(path, { bytesToRead: size })
+      .pipe(
+        Stream.mapError(
+          (error) =>
+            new TransportError.Network({ reason: `failed to read file \`${path}\`: ${error.message}`, cause: error })
+        )
       )
-    )
     yield* send({
       ...Request.setHeader(Request.make("PUT", created.upload_url), "x-ms-blob-type", "BlockBlob"),
       body: { _tag: "Stream", stream: contents, contentLength: size }

@@ -91,21 +91,19 @@ const OutputWire = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const MemorySummarizeOutput: Schema.Schema<MemorySummarizeOutput, typeof OutputWire.Encoded> = Schema
-  .transformOrFail(
-    OutputWire,
-    Schema.Struct({ raw_memory: Schema.String, memory_summary: Schema.String }),
-    {
-      strict: true,
-      decode: (wire) => {
-        const summary = wire.trace_summary ?? wire.raw_memory
-        return summary === undefined
-          ? ParseResult.fail(new ParseResult.Pointer("trace_summary", wire, new ParseResult.Missing(new AST.Type(Schema.String.ast))))
-          : ParseResult.succeed({ raw_memory: summary, memory_summary: wire.memory_summary })
-      },
-      encode: (output) => ParseResult.succeed({ trace_summary: output.raw_memory, memory_summary: output.memory_summary })
-    }
-  )
+export const MemorySummarizeOutput: Schema.Schema<MemorySummarizeOutput, typeof OutputWire.Encoded> =
+  Schema.transformOrFail(OutputWire, Schema.Struct({ raw_memory: Schema.String, memory_summary: Schema.String }), {
+    strict: true,
+    decode: (wire) => {
+      const summary = wire.trace_summary ?? wire.raw_memory
+      return summary === undefined
+        ? ParseResult.fail(
+            new ParseResult.Pointer("trace_summary", wire, new ParseResult.Missing(new AST.Type(Schema.String.ast)))
+          )
+        : ParseResult.succeed({ raw_memory: summary, memory_summary: wire.memory_summary })
+    },
+    encode: (output) => ParseResult.succeed({ trace_summary: output.raw_memory, memory_summary: output.memory_summary })
+  })
 
 /**
  * `{"output": MemorySummarizeOutput[]}`.

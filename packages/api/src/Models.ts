@@ -82,10 +82,13 @@ const list = (
     configure: (request) => ({ ...request, url: appendClientVersion(request.url, clientVersion) })
   }).pipe(
     Effect.flatMap((response) =>
-      Effect.map(decodeResponse(ModelsResponse, "models", response.body, { onExcessProperty: "preserve" }), (decoded) => ({
-        models: decoded.models,
-        etag: response.headers.etag
-      }))
+      Effect.map(
+        decodeResponse(ModelsResponse, "models", response.body, { onExcessProperty: "preserve" }),
+        (decoded) => ({
+          models: decoded.models,
+          etag: response.headers.etag
+        })
+      )
     ),
     Effect.withSpan("models.list")
   )

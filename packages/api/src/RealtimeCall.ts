@@ -120,8 +120,10 @@ export const callSessionJson = (config: RealtimeSessionConfig): Record<string, u
 const textEncoder = new TextEncoder()
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
 
-const withRawBody = (contentType: string, body: string) => (request: Request.Request): Request.Request =>
-  Request.setHeader(Request.withRawBody(request, textEncoder.encode(body)), "content-type", contentType)
+const withRawBody =
+  (contentType: string, body: string) =>
+  (request: Request.Request): Request.Request =>
+    Request.setHeader(Request.withRawBody(request, textEncoder.encode(body)), "content-type", contentType)
 
 const send = (
   configure: (request: Request.Request) => Request.Request,

@@ -34,3 +34,35 @@ export * as ResponsesFixture from "./ResponsesFixture.js"
  * @since 0.1.0
  */
 export * as ResponsesRequest from "./ResponsesRequest.js"
+/**
+ * @since 0.1.0
+ */
+export * as Compact from "./Compact.js"
+/**
+ * @since 0.1.0
+ */
+export * as Memories from "./Memories.js"
+/**
+ * @since 0.1.0
+ */
+export * as Models from "./Models.js"
+/**
+ * @since 0.1.0
+ */
+export * as Search from "./Search.js"
+/**
+ * @since 0.1.0
+ */
+export * as Images from "./Images.js"
+/**
+ * @since 0.1.0
+ */
+export * as RealtimeSession from "./RealtimeSession.js"
+/**
+ * @since 0.1.0
+ */
+export * as RealtimeCall from "./RealtimeCall.js"
+/**
+ * @since 0.1.0
+ */
+export * as Files from "./Files.js"

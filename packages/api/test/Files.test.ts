@@ -40,7 +40,7 @@ const writeFile = (dir: string, name: string, contents: string | Uint8Array) =>
  * the real HTTP round trips complete) until it finishes.
  */
 const upload = (baseUrl: string, path: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const fiber = yield* Effect.fork(
       Effect.flatMap(Files.make, (client) => client.uploadLocalFile(baseUrl, path)).pipe(Effect.provide(layer))
     )
@@ -78,7 +78,7 @@ const success = json({
 
 describe("Files", () => {
   it.scoped("upload_local_file_returns_canonical_uri (finalize retry → success, 2 calls)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const file = yield* writeFile(dir, "hello.txt", "hello")
       const server = yield* backend((index) => (index === 0 ? json({ status: "retry" }) : success))
@@ -99,7 +99,7 @@ describe("Files", () => {
       expect(create!.headers.authorization).toBe(`Bearer ${TOKEN}`)
       expect(create!.headers["chatgpt-account-id"]).toBe("account_id")
       expect(create!.headers["content-type"]).toBe("application/json")
-      expect(create!.body.toString("utf8")).toBe("{\"file_name\":\"hello.txt\",\"file_size\":5,\"use_case\":\"codex\"}")
+      expect(create!.body.toString("utf8")).toBe('{"file_name":"hello.txt","file_size":5,"use_case":"codex"}')
 
       expect(put!.method).toBe("PUT")
       expect(put!.headers["x-ms-blob-type"]).toBe("BlockBlob")
@@ -113,10 +113,11 @@ describe("Files", () => {
         expect(request.body.toString("utf8")).toBe("{}")
         expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
       }
-    }))
+    })
+  )
 
   it.scoped("finalize is polled again exactly 250 ms (test clock) after a retry answer", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const file = yield* writeFile(dir, "hello.txt", "hello")
       const server = yield* backend((index) => (index === 0 ? json({ status: "retry" }) : success))
@@ -138,10 +139,11 @@ describe("Files", () => {
       const uploaded = yield* Fiber.join(fiber)
       expect(uploaded.uri).toBe("sediment://file_123")
       expect(server.requests).toHaveLength(4)
-    }))
+    })
+  )
 
   it.scoped("streams a larger file byte for byte; server file name missing → local name", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) % 251)
       const file = yield* writeFile(dir, "data.bin", bytes)
@@ -151,10 +153,11 @@ describe("Files", () => {
       expect(uploaded.mimeType).toBeUndefined()
       expect(server.requests[1]!.headers["content-length"]).toBe("300000")
       expect(Buffer.compare(server.requests[1]!.body, Buffer.from(bytes))).toBe(0)
-    }))
+    })
+  )
 
   it.scoped("finalize keeps answering retry → not ready after 30 s (TestClock)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const file = yield* writeFile(dir, "hello.txt", "hello")
       const server = yield* backend(() => json({ status: "retry" }))
@@ -165,10 +168,11 @@ describe("Files", () => {
       // polls are 250 ms apart on the (test) clock: at most 30 s / 250 ms + 1 of them
       expect(finalizeCalls).toBeGreaterThanOrEqual(2)
       expect(finalizeCalls).toBeLessThanOrEqual(121)
-    }))
+    })
+  )
 
   it.scoped("finalize error status → UploadFailed with the server message or the default", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const file = yield* writeFile(dir, "hello.txt", "hello")
       const server = yield* backend((index) =>
@@ -178,20 +182,22 @@ describe("Files", () => {
       expect(first.message).toBe("OpenAI file upload for `file_123` failed: virus found")
       const second = yield* Effect.flip(upload(`${server.origin}/backend-api`, file))
       expect(second.message).toBe("OpenAI file upload for `file_123` failed: upload finalization returned an error")
-    }))
+    })
+  )
 
   it.scoped("success without download_url → UploadFailed(missing download_url)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const file = yield* writeFile(dir, "hello.txt", "hello")
       const server = yield* backend(() => json({ status: "success" }))
       const error = yield* Effect.flip(upload(`${server.origin}/backend-api`, file))
       expect(error.reason).toBe("UploadFailed")
       expect(error.message).toBe("OpenAI file upload for `file_123` failed: missing download_url")
-    }))
+    })
+  )
 
   it.scoped("non-2xx at each step → UnexpectedStatus with url, status and body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const file = yield* writeFile(dir, "hello.txt", "hello")
 
@@ -215,10 +221,11 @@ describe("Files", () => {
       expect(finalizeError.message).toBe(
         `OpenAI file request to ${finalize.origin}/backend-api/files/file_123/uploaded failed with status 502 Bad Gateway: gateway`
       )
-    }))
+    })
+  )
 
   it.scoped("a create response that is not the expected JSON → Decode error naming the url", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const file = yield* writeFile(dir, "hello.txt", "hello")
       const server = yield* backend(() => success, { create: json({ file_id: "file_123" }) })
@@ -227,10 +234,11 @@ describe("Files", () => {
       expect(error.message).toBe(
         `failed to parse OpenAI file response from ${server.origin}/backend-api/files: missing field \`upload_url\``
       )
-    }))
+    })
+  )
 
   it.scoped("local checks: missing path, directory, file too large (sparse) — nothing is sent", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const dir = yield* tempDir
       const server = yield* backend(() => success)
       const base = `${server.origin}/backend-api`
@@ -255,5 +263,6 @@ describe("Files", () => {
         `file \`${big}\` is too large: 536870913 bytes exceeds the limit of 536870912 bytes`
       )
       expect(server.requests).toHaveLength(0)
-    }))
+    })
+  )
 })

@@ -17,9 +17,8 @@ const input: Memories.MemorySummarizeInput = {
 
 const summarize = (baseUrl: string) =>
   Effect.flatMap(Memories.make, (client) =>
-    client.summarize(input, { extraHeaders: { "x-openai-memgen-request": "true" } })).pipe(
-      Effect.provide(clientLayer(baseUrl))
-    )
+    client.summarize(input, { extraHeaders: { "x-openai-memgen-request": "true" } })
+  ).pipe(Effect.provide(clientLayer(baseUrl)))
 
 describe("Memories", () => {
   it("path_is_memories_trace_summarize_for_wire_compatibility", () => {
@@ -27,7 +26,7 @@ describe("Memories", () => {
   })
 
   it.scoped("summarize_input_posts_expected_payload_and_parses_output", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() =>
         json({
           output: [
@@ -45,28 +44,33 @@ describe("Memories", () => {
       expect(request.headers["x-openai-memgen-request"]).toBe("true")
       expect(request.headers["content-type"]).toBe("application/json")
       expect(request.body.toString("utf8")).toBe(
-        "{\"model\":\"gpt-test\",\"traces\":[{\"id\":\"trace-1\",\"metadata\":{\"source_path\":\"/tmp/trace.jsonl\"},\"items\":[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]}],\"reasoning\":{\"effort\":\"low\"}}"
+        '{"model":"gpt-test","traces":[{"id":"trace-1","metadata":{"source_path":"/tmp/trace.jsonl"},"items":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}]}],"reasoning":{"effort":"low"}}'
       )
       expect(output).toEqual([
         { raw_memory: "raw summary", memory_summary: "memory" },
         { raw_memory: "legacy key", memory_summary: "memory 2" }
       ])
-    }))
+    })
+  )
 
   it.scoped("an entry without a summary is a Stream error naming the field", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => json({ output: [{ memory_summary: "m" }] }))
       const error = yield* Effect.flip(summarize(server.origin))
       expect(error._tag).toBe("Stream")
       expect(error.message).toBe(
-        "stream error: failed to decode memory summarize response: missing field `trace_summary` at output[0]; body: {\"output\":[{\"memory_summary\":\"m\"}]}"
+        'stream error: failed to decode memory summarize response: missing field `trace_summary` at output[0]; body: {"output":[{"memory_summary":"m"}]}'
       )
-    }))
+    })
+  )
 
   it.scoped("a non-JSON body is a Stream error, not a crash", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => ({ status: 200, body: "not json" }))
       const error = yield* Effect.flip(summarize(server.origin))
-      expect(error.message).toMatch(/^stream error: failed to decode memory summarize response: invalid JSON .*; body: not json$/)
-    }))
+      expect(error.message).toMatch(
+        /^stream error: failed to decode memory summarize response: invalid JSON .*; body: not json$/
+      )
+    })
+  )
 })

@@ -44,8 +44,8 @@ describe("Models", () => {
   })
 
   it.scoped("appends_client_version_query + list_models_includes_etag + parses_models_response", () =>
-    Effect.gen(function*() {
-      const server = yield* startServer(() => json({ models: [modelInfo] }, 200, { etag: "\"abc\"" }))
+    Effect.gen(function* () {
+      const server = yield* startServer(() => json({ models: [modelInfo] }, 200, { etag: '"abc"' }))
       const result = yield* list(`${server.origin}/api/codex`)
       expect(server.requests).toHaveLength(1)
       const request = server.requests[0]!
@@ -55,33 +55,38 @@ describe("Models", () => {
       expect(request.headers["chatgpt-account-id"]).toBe("account_id")
       expect(request.headers["x-provider-header"]).toBe("provider")
       expect(request.body.length).toBe(0)
-      expect(result.etag).toBe("\"abc\"")
+      expect(result.etag).toBe('"abc"')
       expect(result.models).toHaveLength(1)
       const model = result.models[0]!
       expect(model.slug).toBe("gpt-test")
       expect(model.supported_in_api).toBe(true)
       expect(model.priority).toBe(1)
       expect((model as unknown as Record<string, unknown>).a_future_key).toEqual({ kept: true })
-    }))
+    })
+  )
 
   it.scoped("joins client_version with & after provider query params; no ETag → undefined", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => json({ models: [] }))
       const result = yield* list(`${server.origin}/api/codex/`, "1.2.3", { trace: "1" })
       expect(server.requests[0]!.url).toBe("/api/codex/models?trace=1&client_version=1.2.3")
       expect(result).toEqual({ models: [], etag: undefined })
-    }))
+    })
+  )
 
   it.scoped("a body that does not decode is a Stream error quoting the body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => json({ models: [{ slug: "x" }] }))
       const error = yield* Effect.flip(list(server.origin))
       expect(error._tag).toBe("Stream")
-      expect(error.message).toMatch(/^stream error: failed to decode models response: missing field `display_name` at models\[0\]; body: \{"models":\[\{"slug":"x"\}\]\}$/)
-    }))
+      expect(error.message).toMatch(
+        /^stream error: failed to decode models response: missing field `display_name` at models\[0\]; body: \{"models":\[\{"slug":"x"\}\]\}$/
+      )
+    })
+  )
 
   it.scoped("non-JSON bodies and huge bodies are quoted up to 1 KiB", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const big = `<html>${"x".repeat(5000)}</html>`
       const server = yield* startServer(() => ({ status: 200, body: big }))
       const error = yield* Effect.flip(list(server.origin))
@@ -89,13 +94,15 @@ describe("Models", () => {
       expect(error.message).toContain(`; body: <html>${"x".repeat(100)}`)
       expect(error.message).toContain(`… (${big.length} chars total)`)
       expect(error.message.length).toBeLessThan(1400)
-    }))
+    })
+  )
 
   it.scoped("non-2xx is a Transport error with status and body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => json({ error: "nope" }, 403))
       const error = yield* Effect.flip(list(server.origin))
       expect(error._tag).toBe("Transport")
-      expect(error.message).toBe("http 403: Some(\"{\\\"error\\\":\\\"nope\\\"}\")")
-    }))
+      expect(error.message).toBe('http 403: Some("{\\"error\\":\\"nope\\"}")')
+    })
+  )
 })

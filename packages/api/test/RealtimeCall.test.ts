@@ -28,10 +28,11 @@ const withClient = <A, E>(baseUrl: string, f: (client: RealtimeCall.Service) => 
 
 describe("RealtimeCall", () => {
   it.scoped("sends_sdp_offer_as_raw_body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(answer("/v1/realtime/calls/rtc_test"))
       const response = yield* withClient(`${server.origin}/v1`, (client) =>
-        client.create(OFFER, { extraHeaders: { "x-extra": "1" } }))
+        client.create(OFFER, { extraHeaders: { "x-extra": "1" } })
+      )
       const request = server.requests[0]!
       expect(request.method).toBe("POST")
       expect(request.url).toBe("/v1/realtime/calls")
@@ -41,18 +42,20 @@ describe("RealtimeCall", () => {
       expect(request.headers["x-extra"]).toBe("1")
       expect(request.body.toString("utf8")).toBe(OFFER)
       expect(response).toEqual({ sdp: ANSWER, callId: "rtc_test" })
-    }))
+    })
+  )
 
   it.scoped("extracts_call_id_from_forwarded_backend_location", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(answer("/v1/realtime/calls/calls/rtc_backend_test?x=1"))
       const response = yield* withClient(`${server.origin}/backend-api/codex`, (client) => client.create(OFFER))
       expect(server.requests[0]!.url).toBe("/backend-api/codex/realtime/calls")
       expect(response.callId).toBe("rtc_backend_test")
-    }))
+    })
+  )
 
   it.scoped("sends_api_session_call_as_multipart_body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(answer("/v1/realtime/calls/rtc_multi"))
       const response = yield* withClient(`${server.origin}/v1`, (client) => client.createWithSession(OFFER, config))
       const request = server.requests[0]!
@@ -62,27 +65,32 @@ describe("RealtimeCall", () => {
       expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
       expect(request.body.toString("utf8")).toBe(
         "--codex-realtime-call-boundary\r\n" +
-          "Content-Disposition: form-data; name=\"sdp\"\r\n" +
+          'Content-Disposition: form-data; name="sdp"\r\n' +
           "Content-Type: application/sdp\r\n\r\n" +
           `${OFFER}\r\n` +
           "--codex-realtime-call-boundary\r\n" +
-          "Content-Disposition: form-data; name=\"session\"\r\n" +
+          'Content-Disposition: form-data; name="session"\r\n' +
           "Content-Type: application/json\r\n\r\n" +
           `${JSON.stringify(session)}\r\n` +
           "--codex-realtime-call-boundary--\r\n"
       )
-      expect(JSON.parse(
-        request.body.toString("utf8").split("name=\"session\"\r\nContent-Type: application/json\r\n\r\n")[1]!
-          .split("\r\n")[0]!
-      )).toMatchObject({
+      expect(
+        JSON.parse(
+          request.body
+            .toString("utf8")
+            .split('name="session"\r\nContent-Type: application/json\r\n\r\n')[1]!
+            .split("\r\n")[0]!
+        )
+      ).toMatchObject({
         type: "realtime",
         model: "gpt-realtime-1.5"
       })
       expect(response.callId).toBe("rtc_multi")
-    }))
+    })
+  )
 
   it.scoped("sends_backend_session_call_as_json_body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(answer("/v1/realtime/calls/rtc_json"))
       yield* withClient(`${server.origin}/backend-api/codex`, (client) => client.createWithSession(OFFER, config))
       const request = server.requests[0]!
@@ -90,24 +98,27 @@ describe("RealtimeCall", () => {
       expect(request.headers["content-type"]).toBe("application/json")
       expect(request.body.toString("utf8")).toBe(JSON.stringify({ sdp: OFFER, session }))
       expect(request.body.toString("utf8")).not.toContain("sess_1")
-    }))
+    })
+  )
 
   it.scoped("errors_when_location_is_missing", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(answer())
       const error = yield* Effect.flip(withClient(`${server.origin}/v1`, (client) => client.create(OFFER)))
       expect(error.message).toBe("stream error: realtime call response missing Location")
-    }))
+    })
+  )
 
   it.scoped("rejects_location_without_call_id", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(answer("/v1/realtime/calls"))
       const error = yield* Effect.flip(withClient(`${server.origin}/v1`, (client) => client.create(OFFER)))
       expect(error.message).toBe("stream error: realtime call Location does not contain a call id: /v1/realtime/calls")
-    }))
+    })
+  )
 
   it.scoped("an answer that is not UTF-8 is a Stream error", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => ({
         status: 201,
         headers: { location: "/v1/realtime/calls/rtc_x" },
@@ -115,7 +126,8 @@ describe("RealtimeCall", () => {
       }))
       const error = yield* Effect.flip(withClient(`${server.origin}/v1`, (client) => client.create(OFFER)))
       expect(error.message).toMatch(/^stream error: failed to decode realtime call SDP response: /)
-    }))
+    })
+  )
 
   it("callIdFromLocation searches segments from the end", () => {
     expect(RealtimeCall.callIdFromLocation("/v1/realtime/calls/rtc_test")).toBe("rtc_test")

@@ -28,15 +28,15 @@ describe("RealtimeSession", () => {
 
   it("V2 conversational session: exact JSON including both tools and their verbatim descriptions", () => {
     expect(JSON.stringify(RealtimeSession.sessionJson(base))).toBe(
-      "{\"type\":\"realtime\",\"instructions\":\"be helpful\",\"output_modalities\":[\"audio\"]," +
-        "\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"noise_reduction\":{\"type\":\"near_field\"}," +
-        "\"transcription\":{\"model\":\"gpt-4o-mini-transcribe\"},\"turn_detection\":{\"type\":\"server_vad\",\"interrupt_response\":true,\"create_response\":true,\"silence_duration_ms\":500}}," +
-        "\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"cedar\"}}," +
-        "\"tools\":[{\"type\":\"function\",\"name\":\"background_agent\",\"description\":\"Send a user request to the background agent. Use this as the default action. Do not rephrase the user's ask or rewrite it in your own words; pass along the user's own words. If the background agent is idle, this starts a new task and returns the final result to the user. If the background agent is already working on a task, this sends the request as guidance to steer that previous task. If the user asks to do something next, later, after this, or once current work finishes, call this tool so the work is actually queued instead of merely promising to do it later.\"," +
-        "\"parameters\":{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"The user request to delegate to the background agent.\"}},\"required\":[\"prompt\"],\"additionalProperties\":false}}," +
-        "{\"type\":\"function\",\"name\":\"remain_silent\",\"description\":\"Call this when the best response is to say nothing. Use it instead of speaking after hidden system/control messages, after background agent updates in silent modes, or whenever acknowledging aloud would be distracting. This tool has no user-visible effect.\"," +
-        "\"parameters\":{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}}]," +
-        "\"tool_choice\":\"auto\"}"
+      '{"type":"realtime","instructions":"be helpful","output_modalities":["audio"],' +
+        '"audio":{"input":{"format":{"type":"audio/pcm","rate":24000},"noise_reduction":{"type":"near_field"},' +
+        '"transcription":{"model":"gpt-4o-mini-transcribe"},"turn_detection":{"type":"server_vad","interrupt_response":true,"create_response":true,"silence_duration_ms":500}},' +
+        '"output":{"format":{"type":"audio/pcm","rate":24000},"voice":"cedar"}},' +
+        '"tools":[{"type":"function","name":"background_agent","description":"Send a user request to the background agent. Use this as the default action. Do not rephrase the user\'s ask or rewrite it in your own words; pass along the user\'s own words. If the background agent is idle, this starts a new task and returns the final result to the user. If the background agent is already working on a task, this sends the request as guidance to steer that previous task. If the user asks to do something next, later, after this, or once current work finishes, call this tool so the work is actually queued instead of merely promising to do it later.",' +
+        '"parameters":{"type":"object","properties":{"prompt":{"type":"string","description":"The user request to delegate to the background agent."}},"required":["prompt"],"additionalProperties":false}},' +
+        '{"type":"function","name":"remain_silent","description":"Call this when the best response is to say nothing. Use it instead of speaking after hidden system/control messages, after background agent updates in silent modes, or whenever acknowledging aloud would be distracting. This tool has no user-visible effect.",' +
+        '"parameters":{"type":"object","properties":{},"additionalProperties":false}}],' +
+        '"tool_choice":"auto"}'
     )
     const text = RealtimeSession.sessionJson({ ...base, outputModality: "text" })
     expect(text.output_modalities).toEqual(["text"])

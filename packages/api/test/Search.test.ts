@@ -85,7 +85,7 @@ const expectedBody = JSON.stringify({
 
 describe("Search", () => {
   it.scoped("search_posts_typed_request_and_parses_output", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => json({ encrypted_output: "ENC", output: "result text" }))
       const response = yield* withClient(`${server.origin}/api/codex`, (client) => client.search(fullRequest))
       const request = server.requests[0]!
@@ -96,33 +96,36 @@ describe("Search", () => {
       expect(request.headers["content-type"]).toBe("application/json")
       expect(request.body.toString("utf8")).toBe(expectedBody)
       expect(response).toEqual({ encrypted_output: "ENC", output: "result text" })
-    }))
+    })
+  )
 
   it.scoped("minimal request omits every optional key; text input; null encrypted_output", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => json({ encrypted_output: null, output: "o" }))
       const response = yield* withClient(server.origin, (client) =>
-        client.search({ id: "s", model: "m", input: "plain text" }))
-      expect(server.requests[0]!.body.toString("utf8")).toBe("{\"id\":\"s\",\"model\":\"m\",\"input\":\"plain text\"}")
+        client.search({ id: "s", model: "m", input: "plain text" })
+      )
+      expect(server.requests[0]!.body.toString("utf8")).toBe('{"id":"s","model":"m","input":"plain text"}')
       expect(response).toEqual({ encrypted_output: null, output: "o" })
-    }))
+    })
+  )
 
   it.scoped("a response without output is a Stream error", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* startServer(() => json({ encrypted_output: "x" }))
       const error = yield* Effect.flip(withClient(server.origin, (client) => client.search({ id: "s", model: "m" })))
       expect(error.message).toBe(
-        "stream error: failed to decode search response: missing field `output`; body: {\"encrypted_output\":\"x\"}"
+        'stream error: failed to decode search response: missing field `output`; body: {"encrypted_output":"x"}'
       )
-    }))
+    })
+  )
 
   it.effect("a request that does not match the schema fails to encode before sending", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const bad = { id: "s", model: "m", commands: { click: [{ ref_id: "r", id: 1.5 }] } } as Search.SearchRequest
-      const error = yield* Effect.flip(
-        withClient("http://127.0.0.1:9/unused", (client) => client.search(bad))
-      )
+      const error = yield* Effect.flip(withClient("http://127.0.0.1:9/unused", (client) => client.search(bad)))
       expect(error._tag).toBe("Stream")
       expect(error.message).toMatch(/^stream error: failed to encode search request: .* at commands\.click\[0\]\.id$/)
-    }))
+    })
+  )
 })

@@ -25,7 +25,9 @@ export const quoteBody = (body: Uint8Array | string): string => {
 }
 
 const pathToString = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`)).join("")
+  path
+    .map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
+    .join("")
 
 /**
  * A short, serde-like description of the first decode problem: `missing field \`data\`` for a
@@ -105,4 +107,3 @@ export const Reasoning = Schema.Struct({
   summary: Schema.optional(ReasoningSummary),
   context: Schema.optional(ReasoningContext)
 })
-
