@@ -97,6 +97,21 @@ describe("Models", () => {
     })
   )
 
+  it.scoped("goes through the provider retry policy: a 5xx is retried, the request rebuilt", () =>
+    Effect.gen(function* () {
+      const server = yield* startServer((_, index) => (index === 0 ? json({}, 503) : json({ models: [] })))
+      const result = yield* Effect.flatMap(Models.make, (client) => client.list("0.99.0")).pipe(
+        Effect.provide(clientLayer(server.origin, { maxAttempts: 1 }))
+      )
+      expect(result.models).toEqual([])
+      expect(server.requests.map((r) => r.url)).toEqual([
+        "/models?client_version=0.99.0",
+        "/models?client_version=0.99.0"
+      ])
+      expect(server.requests[1]!.headers.authorization).toBe(`Bearer ${TOKEN}`)
+    })
+  )
+
   it.scoped("non-2xx is a Transport error with status and body", () =>
     Effect.gen(function* () {
       const server = yield* startServer(() => json({ error: "nope" }, 403))
