@@ -66,3 +66,19 @@ export * as RealtimeCall from "./RealtimeCall.js"
  * @since 0.1.0
  */
 export * as Files from "./Files.js"
+/**
+ * @since 0.1.0
+ */
+export * as RealtimeEvent from "./RealtimeEvent.js"
+/**
+ * @since 0.1.0
+ */
+export * as RealtimeWebsocket from "./RealtimeWebsocket.js"
+/**
+ * @since 0.1.0
+ */
+export * as RealtimeOutputForwarder from "./RealtimeOutputForwarder.js"
+/**
+ * @since 0.1.0
+ */
+export * as ResponsesWebsocket from "./ResponsesWebsocket.js"
