@@ -132,7 +132,10 @@ export const withTimeout = (self: Request, timeout: Duration.DurationInput | und
  * Body preparation, as in the reference crate: a JSON body becomes compact JSON bytes; with zstd
  * compression it is compressed at level 3 and `Content-Encoding: zstd` is set (failing when a
  * `Content-Encoding` is already present); `Content-Type: application/json` is added only when absent.
- * A raw body is sent as-is and cannot be compressed. Failures are `TransportError.Build`.
+ * A raw or streamed body is sent as-is and cannot be compressed. Failures are `TransportError.Build`;
+ * unlike the reference (which silently drops a body it cannot serialize) a value `JSON.stringify`
+ * rejects is a `Build` error too. zstd uses `node:zlib` when it has it (Node >= 22.15), else a
+ * WebAssembly build loaded on first use.
  *
  * @since 0.1.0
  * @category body

@@ -2,7 +2,8 @@
  * Retry policy of the reference crate as an Effect `Schedule`: up to `maxAttempts + 1` tries, the
  * delay before retry n is `baseDelay × 2^(n−1) × U[0.9, 1.1)` (whole ms), only for the enabled error
  * classes. Improvement: a retried status carrying `retry-after-ms` / `retry-after` uses that delay,
- * capped by `maxRetryAfter`.
+ * capped by `maxRetryAfter`. Jitter is drawn from Effect's `Random` and time from its `Clock`, so
+ * `TestClock` / `Effect.withRandom` make retries deterministic in tests.
  *
  * @since 0.1.0
  */
