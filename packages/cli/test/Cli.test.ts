@@ -278,8 +278,7 @@ describe("codex-api responses", () => {
       expect(request?.method).toBe("WS")
       expect(request?.headers.authorization).toBe(`Bearer ${secret}`)
       expect(request?.headers["thread-id"]).toBe("t9")
-      expect((request?.json as { type: string; prompt_cache_key: string }).type).toBe("response.create")
-      expect((request?.json as { prompt_cache_key: string }).prompt_cache_key).toBe("t9")
+      expect(request?.json).toMatchObject({ type: "response.create", prompt_cache_key: "t9" })
 
       const text = yield* runCli(["responses", "hi", "--transport", "websocket"], env)
       expect(text.code).toBe(0)

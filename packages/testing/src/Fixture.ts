@@ -5,6 +5,10 @@
  *
  * @since 0.1.0
  */
+import type * as ApiError from "@codex/api/ApiError"
+import type { ResponseEvent } from "@codex/api/ResponseEvent"
+import * as ResponsesFixture from "@codex/api/ResponsesFixture"
+import type * as Stream from "effect/Stream"
 import { encodeSse } from "./internal/sse.js"
 
 /**
@@ -137,6 +141,18 @@ export const fromSse = (text: string): ReadonlyArray<unknown> => {
   dispatch()
   return out
 }
+
+/**
+ * Decodes fixture events into `ResponseEvent`s offline, with the same decoder as the HTTP client
+ * (`@codex/api`'s `streamFromFixture`; no header events since there is no HTTP response).
+ *
+ * @since 0.1.0
+ * @category sse
+ */
+export const toResponseEvents = (
+  events: ReadonlyArray<SseEvent>,
+  options?: ResponsesFixture.FixtureOptions
+): Stream.Stream<ResponseEvent, ApiError.ApiError> => ResponsesFixture.streamFromFixture(toSse(events), options)
 
 // -----------------------------------------------------------------------------
 // Event constructors (wire shapes of spec section 3)

@@ -1,12 +1,17 @@
+import * as Auth from "@codex/api/Auth"
 import * as HttpTransport from "@codex/client/HttpTransport"
+import * as Provider from "@codex/api/Provider"
+import * as Responses from "@codex/api/Responses"
 import * as Request from "@codex/client/Request"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
+import * as DemoFixture from "../src/DemoFixture.js"
 import * as Fixture from "../src/Fixture.js"
 import * as InMemoryTransport from "../src/InMemoryTransport.js"
 
@@ -141,6 +146,54 @@ describe("InMemoryTransport", () => {
       expect(recorded?.json).toBeUndefined()
       // zstd frame magic number 0xFD2FB528 (little endian)
       expect(Array.from(recorded?.body.subarray(0, 4) ?? [])).toEqual([0x28, 0xb5, 0x2f, 0xfd])
+    })
+  )
+})
+
+describe("InMemoryTransport with the ResponsesClient", () => {
+  const layerFor = (memory: InMemoryTransport.InMemoryTransport) =>
+    Layer.provide(
+      Responses.layer,
+      Layer.mergeAll(
+        InMemoryTransport.layerFrom(memory),
+        Auth.layerNone,
+        Provider.layer(Provider.make({ baseUrl: base, retry: { ...Provider.defaultRetryConfig, maxAttempts: 0 } }))
+      )
+    )
+  const body = { model: "m", input: [], stream: true }
+
+  it.effect("the demo fixture, byte by byte, decodes to the same events as the offline fixture decoder", () =>
+    Effect.gen(function* () {
+      const memory = InMemoryTransport.unsafeMake({
+        script: { "/responses": [{ ...DemoFixture.responses(), chunkSize: 1 }] }
+      })
+      const events = yield* Effect.flatMap(Responses.ResponsesClient, (client) =>
+        Stream.runCollect(client.stream(body))
+      ).pipe(Effect.provide(layerFor(memory)))
+      const tags = Chunk.toReadonlyArray(events).map((e) => e._tag)
+      expect(tags.slice(0, 2)).toEqual(["ServerModel", "RateLimits"])
+      const offline = yield* Stream.runCollect(Fixture.toResponseEvents(DemoFixture.events))
+      expect(Chunk.toReadonlyArray(events).slice(2)).toEqual(Chunk.toReadonlyArray(offline))
+      const text = Chunk.toReadonlyArray(events)
+        .flatMap((e) => (e._tag === "OutputTextDelta" ? [e.delta] : []))
+        .join("")
+      expect(text).toBe(DemoFixture.answer)
+      expect(memory.requests[0]?.headers.accept).toBe("text/event-stream")
+    })
+  )
+
+  it.effect("a drop mid-stream surfaces as a stream error from the client", () =>
+    Effect.gen(function* () {
+      const events = Fixture.textAnswer(["a", "b"])
+      const memory = InMemoryTransport.unsafeMake({
+        script: { "/responses": [{ events, dropAfterBytes: Fixture.toSse(events.slice(0, 2)).length }] }
+      })
+      const seen: Array<string> = []
+      const result = yield* Effect.flatMap(Responses.ResponsesClient, (client) =>
+        Effect.either(Stream.runForEach(client.stream(body), (e) => Effect.sync(() => seen.push(e._tag))))
+      ).pipe(Effect.provide(layerFor(memory)))
+      expect(seen).toEqual(["RateLimits", "Created", "OutputTextDelta"])
+      expect(Either.isLeft(result) && result.left._tag).toBe("Stream")
     })
   )
 })
