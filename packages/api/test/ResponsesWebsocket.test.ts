@@ -23,6 +23,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as Clock from "effect/Clock"
+import { randomBytes } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -292,6 +293,14 @@ describe("ResponsesWebsocket request frame", () => {
       ResponsesWebsocket.responseCreateClientMetadata({ a: "1" }, { traceparent: "00-t-s-01", tracestate: "k=v" })
     ).toEqual({ a: "1", ws_request_header_traceparent: "00-t-s-01", ws_request_header_tracestate: "k=v" })
   })
+
+  it.effect("currentTraceContext reads the current span as a W3C traceparent", () =>
+    Effect.gen(function* () {
+      expect(yield* ResponsesWebsocket.currentTraceContext).toBeUndefined()
+      const inSpan = yield* ResponsesWebsocket.currentTraceContext.pipe(Effect.withSpan("ws-test"))
+      expect(inSpan?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+    })
+  )
 
   it("merge_request_headers_matches_http_precedence", () => {
     const merged = ResponsesWebsocket.mergeRequestHeaders(
@@ -591,6 +600,23 @@ describe("ResponsesWebsocket e2e", () => {
       const error = yield* Fiber.join(fiber)
       expect(error).toEqual(ApiError.stream("idle timeout waiting for websocket"))
       expect(yield* Deferred.await(conn.closed)).toBe(1006)
+    })
+  )
+
+  it.scoped("the request send is bounded by the idle timeout", () =>
+    Effect.gen(function* () {
+      const server = yield* listen({ perMessageDeflate: false })
+      const client = yield* clientFor({ baseUrl: server.baseUrl, streamIdleTimeout: "1000 millis" })
+      const connection = yield* client.connect()
+      const conn = yield* Queue.take(server.connections)
+      // The server stops reading: a frame larger than the socket buffers cannot be flushed.
+      ;(conn.socket as unknown as { _socket: { pause: () => void } })._socket.pause()
+      const big = randomBytes(12 * 1024 * 1024).toString("base64")
+      const fiber = yield* Effect.fork(collect(connection.streamRequest(request({ instructions: big }))))
+      while ((yield* TestClock.sleeps()).length === 0) yield* Effect.sleep(1).pipe(Effect.withClock(realClock))
+      yield* TestClock.adjust("1001 millis")
+      expect(tags(yield* Fiber.join(fiber))).toEqual(["Err(stream error: idle timeout sending websocket request)"])
+      expect(connection.isClosed()).toBe(true)
     })
   )
 
