@@ -218,6 +218,55 @@ describe("codex-api responses", () => {
     })
   )
 
+  it.scopedLive("--idle-timeout-ms ends a stalled stream with the idle-timeout stream error", () =>
+    Effect.gen(function* () {
+      const events = Fixture.textAnswer(["never finishes"])
+      const server = yield* ResponsesServer.make({
+        script: { "/responses": [{ events, stall: true, stallAfterBytes: Fixture.toSse(events.slice(0, 2)).length }] }
+      })
+      const result = yield* runCli(["responses", "hi", "--idle-timeout-ms", "100", "--output", "json"], {
+        OPENAI_BASE_URL: server.baseUrl
+      })
+      expect(result.code).toBe(1)
+      expect(jsonLines(result.stdout).at(-1)).toEqual({
+        _tag: "Failure",
+        error: {
+          _tag: "Stream",
+          message: "stream error: idle timeout waiting for SSE",
+          reason: "idle timeout waiting for SSE"
+        }
+      })
+    })
+  )
+
+  it.scopedLive("--retry-429 retries a 429 (after retry-after-ms); without it the 429 is final", () =>
+    Effect.gen(function* () {
+      const limited = { status: 429, headers: { "retry-after-ms": "20" }, json: { error: { message: "slow" } } }
+      const server = yield* ResponsesServer.make({
+        script: { "/responses": [limited, { events: Fixture.textAnswer(["ok"]) }, limited] }
+      })
+      const env = { OPENAI_BASE_URL: server.baseUrl }
+      const retried = yield* runCli(["responses", "hi", "--retry-429", "--output", "summary"], env)
+      expect(retried.code).toBe(0)
+      expect(server.requests.length).toBe(2)
+      const final = yield* runCli(["responses", "hi", "--output", "summary"], env)
+      expect(final.code).toBe(1)
+      expect(server.requests.length).toBe(3)
+    })
+  )
+
+  it.scopedLive("--zstd compresses the request body", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const result = yield* runCli(["responses", "hi", "--zstd", "--output", "summary"], {
+        OPENAI_BASE_URL: server.baseUrl
+      })
+      expect(result.code).toBe(0)
+      expect(server.requests[0]?.headers["content-encoding"]).toBe("zstd")
+      expect(Array.from(server.requests[0]?.body.subarray(0, 4) ?? [])).toEqual([0x28, 0xb5, 0x2f, 0xfd])
+    })
+  )
+
   it.scopedLive("summary mode prints one line with event count, text length and usage", () =>
     Effect.gen(function* () {
       const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })

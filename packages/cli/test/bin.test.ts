@@ -17,11 +17,15 @@ const tsxLoader = (() => {
 })()
 
 const runBin = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
-  const result = spawnSync(process.execPath, ["--conditions=@codex/source", "--import", tsxLoader ?? "", bin, ...args], {
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", ...env },
-    timeout: 20_000
-  })
+  const result = spawnSync(
+    process.execPath,
+    ["--conditions=@codex/source", "--import", tsxLoader ?? "", bin, ...args],
+    {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...env },
+      timeout: 20_000
+    }
+  )
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
