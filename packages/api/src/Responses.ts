@@ -153,7 +153,7 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
         const azure = Provider.isAzureResponsesProvider(provider.name, provider.baseUrl)
         const body = ResponsesRequest.toWire(request, { azure })
         const headers = ResponsesRequest.buildHeaders(options)
-        return openWith(body, headers, options.compression ?? "none", options.turnState)
+        return open(body, { extraHeaders: headers, compression: options.compression, turnState: options.turnState })
       }).pipe(Effect.withSpan("responses.stream_request", { kind: "client", attributes: { model: request.model } }))
 
     const toStream = (effect: Effect.Effect<ResponseStream, ApiError.ApiError, Scope.Scope>) =>

@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import type * as ApiError from "../src/ApiError.js"
 import * as Auth from "../src/Auth.js"
 import * as Provider from "../src/Provider.js"
@@ -337,6 +338,30 @@ describe("ResponsesClient over HTTP", () => {
       )
       expect(yield* Ref.get(turnState)).toEqual(Option.some("ts-1"))
       expect(yield* Ref.get(preset)).toEqual(Option.some("ts-0"))
+    })
+  )
+
+  it.scopedLive("runs inside responses.stream_request / responses.stream spans", () =>
+    Effect.gen(function* () {
+      const srv = yield* server(sse(sseFixture([completed()])))
+      const names: Array<string> = []
+      const base = yield* Effect.tracer
+      const tracer = Tracer.make({
+        span: (name, ...rest) => {
+          names.push(name)
+          return base.span(name, ...rest)
+        },
+        context: base.context
+      })
+      yield* runWith(
+        srv.baseUrl,
+        Effect.flatMap(ResponsesClient, (client) => collect(client.streamRequest(request())))
+      ).pipe(Effect.withTracer(tracer))
+      expect(names.slice(0, 3)).toEqual([
+        "responses.stream_request",
+        "responses.stream",
+        "endpoint_session.stream_with"
+      ])
     })
   )
 
