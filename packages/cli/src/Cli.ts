@@ -34,7 +34,7 @@ import * as Stream from "effect/Stream"
 import { inspect } from "node:util"
 import { CliOutput } from "./CliOutput.js"
 import type { Service as CliOutputService } from "./CliOutput.js"
-import { type ConnectionFlags, connect, UsageError } from "./internal/connection.js"
+import { connect, UsageError } from "./internal/connection.js"
 import * as Render from "./internal/render.js"
 
 /**
@@ -85,14 +85,6 @@ const instructionsFlag = Options.text("instructions").pipe(
   Options.withDescription("System instructions"),
   Options.optional
 )
-
-const toConnection = (flags: {
-  readonly baseUrl: Option.Option<string>
-  readonly headers: ReadonlyArray<string>
-  readonly idleTimeoutMs: Option.Option<number>
-  readonly maxRetries: Option.Option<number>
-  readonly retry429: boolean
-}): ConnectionFlags => flags
 
 // -----------------------------------------------------------------------------
 // Failure reporting
@@ -185,7 +177,7 @@ const responsesCommand = Command.make(
         if (flags.transport === "websocket" && flags.zstd) {
           return yield* new UsageError({ reason: "--zstd applies to --transport http only" })
         }
-        const connection = yield* connect(toConnection(flags))
+        const connection = yield* connect(flags)
         const request: ResponsesRequest.ResponsesApiRequest = {
           model: flags.model,
           instructions: Option.getOrElse(flags.instructions, () => ""),
@@ -349,7 +341,7 @@ const compactCommand = Command.make(
     Effect.scoped(
       Effect.gen(function* () {
         const out = yield* CliOutput
-        const connection = yield* connect(toConnection(flags))
+        const connection = yield* connect(flags)
         const body: Record<string, unknown> = { model: flags.model }
         body.input = flags.messages.map((text) => ({
           type: "message",
@@ -398,7 +390,7 @@ const modelsCommand = Command.make(
     Effect.scoped(
       Effect.gen(function* () {
         const out = yield* CliOutput
-        const connection = yield* connect(toConnection(flags))
+        const connection = yield* connect(flags)
         const result = yield* Effect.either(
           Models.ModelsClient.pipe(
             Effect.flatMap((client) => client.list(flags.clientVersion)),

@@ -26,26 +26,27 @@ const ansi: Style = {
 export const styleFor = (isTTY: boolean, env: Readonly<Record<string, string | undefined>>): Style =>
   isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === "") ? ansi : plain
 
-/** JSON-friendly value: Durations become milliseconds, values with `toJSON` use it. @internal */
-const toJsonValue = (value: unknown): unknown => {
-  if (Duration.isDuration(value)) return Duration.toMillis(value)
-  return value
-}
+const skipKeys = new Set(["stack", "cause", "name", "_tag", "message"])
 
-const skipKeys = new Set(["stack", "cause", "name"])
+const isTagged = (value: unknown): value is { readonly _tag: string; readonly message: string } =>
+  value instanceof Error && typeof (value as { _tag?: unknown })._tag === "string"
 
-/** `{"_tag": <variant>, "message": <display string>, ...fields}` (never any secret: headers redacted). @internal */
-export const errorJson = (
-  error: ApiError.ApiError | { readonly _tag: string; readonly message: string }
-): Record<string, unknown> => {
+/**
+ * `{"_tag": <variant>, "message": <display string>, ...fields}`. A nested error (the transport error
+ * of `Transport`) is rendered the same way from its own `toJSON`, so headers stay redacted; causes
+ * are left out; durations become `<name>Ms` numbers.
+ * @internal
+ */
+export const errorJson = (error: { readonly _tag: string; readonly message: string }): Record<string, unknown> => {
   const out: Record<string, unknown> = { _tag: error._tag, message: error.message }
-  for (const [key, value] of Object.entries(error)) {
-    if (skipKeys.has(key) || key === "_tag" || key === "message" || typeof key === "symbol") continue
-    if (key === "delay" && Duration.isDuration(value)) {
-      out.delayMs = Duration.toMillis(value)
-      continue
-    }
-    out[key] = toJsonValue(value)
+  const fields: Record<string, unknown> =
+    error._tag !== "Transport" && typeof (error as { toJSON?: unknown }).toJSON === "function" && error instanceof Error
+      ? ((error as unknown as { toJSON: () => Record<string, unknown> }).toJSON() ?? {})
+      : { ...error }
+  for (const [key, value] of Object.entries(fields)) {
+    if (skipKeys.has(key) || value === undefined) continue
+    if (Duration.isDuration(value)) out[`${key}Ms`] = Duration.toMillis(value)
+    else out[key] = isTagged(value) ? errorJson(value) : value
   }
   return out
 }
@@ -54,7 +55,7 @@ export const errorJson = (
 export const eventLine = (event: ResponseEvent): string => JSON.stringify(event)
 
 /** @internal */
-export const failureLine = (error: ApiError.ApiError | { readonly _tag: string; readonly message: string }): string =>
+export const failureLine = (error: ApiError.ApiError): string =>
   JSON.stringify({ _tag: "Failure", error: errorJson(error) })
 
 const formatInt = (n: number): string => n.toLocaleString("en-US")
