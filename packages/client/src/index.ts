@@ -38,3 +38,15 @@ export * as Proxy from "./Proxy.js"
  * @since 0.1.0
  */
 export * as NodeTransport from "./NodeTransport.js"
+/**
+ * @since 0.1.0
+ */
+export * as ChatgptHosts from "./ChatgptHosts.js"
+/**
+ * @since 0.1.0
+ */
+export * as CloudflareCookies from "./CloudflareCookies.js"
+/**
+ * @since 0.1.0
+ */
+export * as TraceContext from "./TraceContext.js"

@@ -1,0 +1,72 @@
+/**
+ * W3C trace-context propagation (`CodexHttpClient` of the reference crate injects the current
+ * span's context on every send). `HttpTransport.make` already does this for the `HttpClient`
+ * transports; {@link withTracePropagation} gives the same to any other `HttpTransport` (an
+ * in-memory one, a custom client).
+ *
+ * @since 0.1.0
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import type * as Tracer from "effect/Tracer"
+import { HttpTransport, type Service as TransportService } from "./HttpTransport.js"
+import type * as Request from "./Request.js"
+
+/**
+ * The `traceparent` value of a span: `00-<trace id>-<span id>-<01 sampled | 00>`.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const traceparent = (span: Tracer.AnySpan): string =>
+  `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
+
+/**
+ * Sets `traceparent` for the current span (an external parent span counts too), replacing a
+ * same-named header as the reference's propagator does. Leaves the headers unchanged when there is
+ * no span or propagation is off (`HttpClient.withTracerPropagation(false)`, the platform's switch).
+ * Only `traceparent` is written: Effect spans carry no `tracestate`, and the reference sends no `b3`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const injectTraceHeaders = (headers: Headers.Headers): Effect.Effect<Headers.Headers> =>
+  Effect.flatMap(FiberRef.get(HttpClient.currentTracerPropagation), (enabled) =>
+    enabled
+      ? Effect.match(Effect.currentParentSpan, {
+          onFailure: () => headers,
+          onSuccess: (span) => Headers.set(headers, "traceparent", traceparent(span))
+        })
+      : Effect.succeed(headers)
+  )
+
+const injectRequest = (request: Request.Request): Effect.Effect<Request.Request> =>
+  Effect.map(injectTraceHeaders(request.headers), (headers) =>
+    headers === request.headers ? request : { ...request, headers }
+  )
+
+/**
+ * Decorates a transport so every request carries the `traceparent` of the span current when
+ * `execute` / `stream` is called.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withTracePropagation = (transport: TransportService): TransportService => ({
+  execute: (request) => Effect.flatMap(injectRequest(request), transport.execute),
+  stream: (request) => Effect.flatMap(injectRequest(request), transport.stream)
+})
+
+/**
+ * Decorates the `HttpTransport` in context with {@link withTracePropagation}.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerTransport: Layer.Layer<HttpTransport, never, HttpTransport> = Layer.effect(
+  HttpTransport,
+  Effect.map(HttpTransport, withTracePropagation)
+)
