@@ -93,12 +93,17 @@ const instructionsFlag = Options.text("instructions").pipe(
 const requestIdOf = (error: ApiError.ApiError): string | undefined =>
   error._tag === "Transport" && error.error._tag === "Http" ? error.error.header("x-request-id") : undefined
 
-const reportFailure = (out: CliOutputService, mode: OutputMode, error: ApiError.ApiError) => {
+const reportFailure = (
+  out: CliOutputService,
+  mode: OutputMode,
+  error: ApiError.ApiError,
+  upstreamRequestId?: string | undefined
+) => {
   if (mode === "json") {
     out.stdout(`${Render.failureLine(error)}\n`)
   } else {
     const style = Render.styleFor(out.stderrIsTTY, out.env)
-    const requestId = requestIdOf(error)
+    const requestId = requestIdOf(error) ?? upstreamRequestId
     out.stderr(
       `${style.red(`codex-api: error (${error._tag})`)}: ${error.message}${requestId === undefined ? "" : ` [request ${requestId}]`}\n`
     )
@@ -271,8 +276,10 @@ const responsesCommand = Command.make(
             })
           )
         ).pipe(Effect.provide(ResponsesWebsocket.layer))
+        let upstreamRequestId: string | undefined
         const run = Effect.gen(function* () {
           const opened = yield* flags.transport === "websocket" ? openWebsocket : openHttp
+          upstreamRequestId = opened.upstreamRequestId
           yield* Stream.runForEach(opened.events, onEvent)
           return opened.upstreamRequestId
         }).pipe(Effect.scoped, Effect.provide(connection.layer))
@@ -281,7 +288,7 @@ const responsesCommand = Command.make(
         yield* stopSpinner
         if (result._tag === "Left") {
           if (mode === "text" && state.lastChar !== "\n") write("\n")
-          return yield* reportFailure(out, mode, result.left)
+          return yield* reportFailure(out, mode, result.left, upstreamRequestId)
         }
         const requestId = result.right
         const endedAt = yield* Clock.currentTimeMillis

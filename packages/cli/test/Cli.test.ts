@@ -214,7 +214,7 @@ describe("codex-api responses", () => {
       const result = yield* runCli(["responses", "hi", "--max-retries", "0"], { OPENAI_BASE_URL: server.baseUrl })
       expect(result.code).toBe(1)
       expect(result.stdout).toBe("partial \n")
-      expect(result.stderr).toContain("codex-api: error (Stream)")
+      expect(result.stderr).toMatch(/^codex-api: error \(Stream\): stream error: .* \[request req_test_1\]\n$/)
     })
   )
 
