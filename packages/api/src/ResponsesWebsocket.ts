@@ -373,6 +373,9 @@ export const mergeRequestHeaders = (
 
 const failed = (reason: string) => ApiError.stream(reason)
 
+/** Upper bound of events emitted in one chunk. */
+const maxBatch = 512
+
 const makeConnection = (
   socket: Ws.Socket,
   idleTimeout: Duration.DurationInput,
@@ -406,47 +409,64 @@ const makeConnection = (
     const processor = makeProcessor()
     let done = false
     let pendingError: ApiError.ApiError | undefined
-    const pull: Effect.Effect<Chunk.Chunk<ResponseEvent>, Option.Option<ApiError.ApiError>> = Effect.suspend(() => {
+
+    /** Handles one frame synchronously, pushing its events; returns the error that ends the response. */
+    const step = (frame: Ws.Frame, out: Array<ResponseEvent>): ApiError.ApiError | undefined => {
+      switch (frame._tag) {
+        case "Text": {
+          let parsed: unknown
+          try {
+            parsed = JSON.parse(frame.text)
+          } catch {
+            return undefined
+          }
+          const wrapped = parseWrappedErrorEvent(frame.text, parsed)
+          if (wrapped !== undefined) return wrapped
+          if (isObject(parsed) && parsed.type === "codex.rate_limits") {
+            const snapshot = parseRateLimitsEvent(parsed)
+            if (snapshot !== undefined) out.push(ResponseEvent.RateLimits({ snapshot }))
+            return undefined
+          }
+          const outcome = processor.processInto(parsed, out)
+          if (outcome === Outcome.Completed) done = true
+          else if (outcome === Outcome.Failed) return processor.error ?? failed("response failed")
+          return undefined
+        }
+        case "Binary":
+          return failed("unexpected binary websocket event")
+        case "Close":
+          return failed("websocket closed by server before response.completed")
+        case "End":
+          return failed("stream closed before response.completed")
+        case "ReadError":
+          return failed(frame.message)
+      }
+    }
+
+    type Pull = Effect.Effect<Chunk.Chunk<ResponseEvent>, Option.Option<ApiError.ApiError>>
+    const emit = (out: Array<ResponseEvent>): Pull => Effect.succeed(Chunk.unsafeFromArray(out))
+    // Frames already buffered are handled in one batch without arming the idle timer (it only
+    // measures waiting); the batch stops at the end of the response so later frames stay queued.
+    const handle = (frame: Ws.Frame, out: Array<ResponseEvent>): Pull => {
+      const error = step(frame, out)
+      if (error !== undefined) {
+        if (out.length === 0) return Effect.fail(Option.some(error))
+        pendingError = error
+        return emit(out)
+      }
+      if (done) return out.length === 0 ? Effect.fail(Option.none()) : emit(out)
+      return out.length >= maxBatch ? emit(out) : drain(out)
+    }
+    const drain = (out: Array<ResponseEvent>): Pull =>
+      Effect.flatMap(socket.poll, (buffered) => {
+        if (Option.isSome(buffered)) return handle(buffered.value, out)
+        if (out.length > 0) return emit(out)
+        return Effect.flatMap(Effect.mapError(readFrame, Option.some), (frame) => handle(frame, out))
+      })
+    const pull: Pull = Effect.suspend(() => {
       if (pendingError !== undefined) return Effect.fail(Option.some(pendingError))
       if (done) return Effect.fail(Option.none())
-      return Effect.flatMap(
-        Effect.mapError(readFrame, Option.some),
-        (frame): Effect.Effect<Chunk.Chunk<ResponseEvent>, Option.Option<ApiError.ApiError>> => {
-          switch (frame._tag) {
-            case "Text": {
-              let parsed: unknown
-              try {
-                parsed = JSON.parse(frame.text)
-              } catch {
-                return pull
-              }
-              const wrapped = parseWrappedErrorEvent(frame.text, parsed)
-              if (wrapped !== undefined) return Effect.fail(Option.some(wrapped))
-              if (isObject(parsed) && parsed.type === "codex.rate_limits") {
-                const snapshot = parseRateLimitsEvent(parsed)
-                return snapshot === undefined ? pull : Effect.succeed(Chunk.of(ResponseEvent.RateLimits({ snapshot })))
-              }
-              const out: Array<ResponseEvent> = []
-              const outcome = processor.processInto(parsed, out)
-              if (outcome === Outcome.Completed) done = true
-              else if (outcome === Outcome.Failed) {
-                const error = processor.error ?? failed("response failed")
-                if (out.length === 0) return Effect.fail(Option.some(error))
-                pendingError = error
-              }
-              return out.length === 0 ? pull : Effect.succeed(Chunk.unsafeFromArray(out))
-            }
-            case "Binary":
-              return Effect.fail(Option.some(failed("unexpected binary websocket event")))
-            case "Close":
-              return Effect.fail(Option.some(failed("websocket closed by server before response.completed")))
-            case "End":
-              return Effect.fail(Option.some(failed("stream closed before response.completed")))
-            case "ReadError":
-              return Effect.fail(Option.some(failed(frame.message)))
-          }
-        }
-      )
+      return drain([])
     })
     const send = socket.send(text).pipe(
       Effect.mapError((error) => failed(`failed to send websocket request: ${error.message}`)),

@@ -15,6 +15,7 @@
  */
 import * as Headers from "@effect/platform/Headers"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import type { IncomingMessage } from "node:http"
@@ -57,6 +58,8 @@ export interface Socket {
   readonly responseHeaders: Headers.Headers
   /** Next inbound frame; after `Close`/`End`/`ReadError` it keeps returning `End`. */
   readonly read: Effect.Effect<Frame>
+  /** The next frame if one is already buffered (never waits). */
+  readonly poll: Effect.Effect<Option.Option<Frame>>
   readonly send: (text: string) => Effect.Effect<void, SendError>
   /** Sends a Close frame (no-op when already closing/closed). */
   readonly close: Effect.Effect<void, SendError>
@@ -185,6 +188,14 @@ const makeSocket = (
           return frame
         })
   )
+  const poll: Effect.Effect<Option.Option<Frame>> = Effect.suspend(() =>
+    ended
+      ? Effect.succeed(Option.some<Frame>({ _tag: "End" }))
+      : Effect.map(Queue.poll(inbound), (frame) => {
+          if (Option.isSome(frame) && frame.value._tag !== "Text" && frame.value._tag !== "Binary") ended = true
+          return frame
+        })
+  )
   const send = (text: string): Effect.Effect<void, SendError> =>
     Effect.async<void, SendError>((resume) => {
       if (ws.readyState !== WebSocket.OPEN) {
@@ -206,6 +217,7 @@ const makeSocket = (
     status,
     responseHeaders,
     read,
+    poll,
     send,
     close,
     terminate: Effect.sync(() => {
