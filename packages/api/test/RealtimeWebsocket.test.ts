@@ -253,6 +253,23 @@ describe("RealtimeWebsocket e2e", () => {
     })
   )
 
+  it.scoped("a read error is reported once, then the connection reads as closed", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const connection = yield* clientFor(server.baseUrl).connect(v1Config())
+      const conn = yield* Queue.take(server.connections)
+      yield* conn.nextJson
+      // A masked frame from the server is a protocol error on the client side.
+      ;(conn.socket as unknown as { _socket: { write: (b: Buffer) => void } })._socket.write(
+        Buffer.from([0x81, 0x81, 0, 0, 0, 0, 0x41])
+      )
+      const error = yield* Effect.flip(connection.nextEvent)
+      expect(error.message).toMatch(/^stream error: failed to read websocket message: .*MASK/)
+      expect(yield* connection.nextEvent).toEqual(Option.none())
+      expect(yield* connection.nextEvent).toEqual(Option.none())
+    })
+  )
+
   it.scoped("realtime_ws_e2e_ignores_unknown_text_events", () =>
     Effect.gen(function* () {
       const server = yield* listen()
