@@ -7,14 +7,21 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 
 const root = new URL("..", import.meta.url).pathname
-const packages = [...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name)), join(root, "examples")]
+const packages = [
+  ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name)),
+  join(root, "examples")
+]
 for (const dir of packages) rmSync(join(dir, "test-results.json"), { force: true })
 
-const turbo = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--continue", "--output-logs=new-only", ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NO_COLOR: "1", FORCE_COLOR: "0" }
-})
+const turbo = spawnSync(
+  "pnpm",
+  ["exec", "turbo", "run", "test", "--continue", "--output-logs=new-only", ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NO_COLOR: "1", FORCE_COLOR: "0" }
+  }
+)
 
 let passed = 0
 let failed = 0
