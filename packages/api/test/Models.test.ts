@@ -97,7 +97,7 @@ describe("Models", () => {
     })
   )
 
-  it.scoped("goes through the provider retry policy: a 5xx is retried, the request rebuilt", () =>
+  it.scopedLive("goes through the provider retry policy: a 5xx is retried, the request rebuilt", () =>
     Effect.gen(function* () {
       const server = yield* startServer((_, index) => (index === 0 ? json({}, 503) : json({ models: [] })))
       const result = yield* Effect.flatMap(Models.make, (client) => client.list("0.99.0")).pipe(
