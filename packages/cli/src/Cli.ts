@@ -443,6 +443,47 @@ const consoleFor = (out: CliOutputService, current: Console.Console): Console.Co
   warn: (...args) => Effect.sync(() => out.stderr(`${formatArgs(args)}\n`))
 })
 
+// @effect/cli takes an unknown `--flag` as the positional prompt; reject it as bad usage instead.
+const valueOptions = new Set([
+  "--base-url",
+  "--header",
+  "--idle-timeout-ms",
+  "--max-retries",
+  "--output",
+  "--model",
+  "--instructions",
+  "--reasoning",
+  "--session-id",
+  "--thread-id",
+  "--transport",
+  "--client-version",
+  "--log-level",
+  "--completions"
+])
+const flagOptions = new Set(["--retry-429", "--zstd", "--help", "-h", "--version", "--wizard"])
+
+/**
+ * The first argument that looks like an option but is none of ours, if any (arguments after `--`
+ * are never options).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const unknownOption = (args: ReadonlyArray<string>): string | undefined => {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") return undefined
+    if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) continue
+    const name = arg.includes("=") ? arg.slice(0, arg.indexOf("=")) : arg
+    if (valueOptions.has(name)) {
+      if (!arg.includes("=")) i++
+      continue
+    }
+    if (!flagOptions.has(name)) return name
+  }
+  return undefined
+}
+
 /**
  * Runs the CLI on `args` (the arguments after the executable, e.g. `["responses", "hi"]`) and
  * returns the exit code. Never fails: every error is reported on the {@link CliOutput}.
@@ -453,6 +494,11 @@ const consoleFor = (out: CliOutputService, current: Console.Console): Console.Co
 export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, CliOutput | CliApp.CliApp.Environment> =>
   Effect.gen(function* () {
     const out = yield* CliOutput
+    const unknown = unknownOption(args)
+    if (unknown !== undefined) {
+      out.stderr(`codex-api: unknown option ${unknown} (see codex-api --help)\n`)
+      return 2
+    }
     const current = yield* Effect.console
     return yield* cliRun(["node", "codex-api", ...args]).pipe(
       Effect.as(0),

@@ -300,9 +300,21 @@ describe("codex-api responses", () => {
       expect(ws.stderr).toContain("--zstd applies to --transport http only")
       const unknown = yield* runCli(["frobnicate"], env)
       expect(unknown.code).toBe(2)
-      for (const r of [badOutput, missing, badHeader, ws, unknown]) expectNoSecret(r)
+      const unknownFlag = yield* runCli(["responses", "--bogus"], env)
+      expect(unknownFlag.code).toBe(2)
+      expect(unknownFlag.stderr).toContain("unknown option --bogus")
+      expect(unknownFlag.stdout).toBe("")
+      for (const r of [badOutput, missing, badHeader, ws, unknown, unknownFlag]) expectNoSecret(r)
     })
   )
+
+  it("unknownOption: values of value-taking options and everything after -- are not options", () => {
+    expect(Cli.unknownOption(["responses", "hi", "--model", "-m", "--zstd"])).toBeUndefined()
+    expect(Cli.unknownOption(["responses", "--instructions=-x", "hi"])).toBeUndefined()
+    expect(Cli.unknownOption(["responses", "--", "--not-a-flag"])).toBeUndefined()
+    expect(Cli.unknownOption(["responses", "hi", "--bogus=1"])).toBe("--bogus")
+    expect(Cli.unknownOption(["responses", "--zstd", "-x"])).toBe("-x")
+  })
 
   it.scopedLive("--transport websocket streams over the socket (handshake carries auth and identity headers)", () =>
     Effect.gen(function* () {
