@@ -81,8 +81,8 @@ export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = L
   Effect.map(HttpClient.HttpClient, make)
 )
 
-// Loaded on first use so that this module (and the `fetch` layer) work without
-// `@effect/platform-node` / undici, which are optional.
+// Loaded on first use so that this module (and `layer` / `layerFetch`) work without the optional
+// peer `@effect/platform-node` (test/OptionalPeers.test.ts checks that no static import reaches it).
 const loadNode = Effect.promise(() => import("./internal/nodeHttpClient.js"))
 
 /**
