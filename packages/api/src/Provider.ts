@@ -42,6 +42,11 @@ export interface Provider {
   readonly retry: RetryConfig
   /** Default 300 000 ms. */
   readonly streamIdleTimeout: Duration.DurationInput
+  /**
+   * Bound of one pending SSE event on streaming endpoints, in bytes (default
+   * `Sse.defaultMaxEventSize`, 16 MiB); overflow fails the stream with a typed error.
+   */
+  readonly maxSseEventSize?: number | undefined
 }
 
 /**
@@ -100,6 +105,7 @@ export const make = (
     streamIdleTimeout: options.streamIdleTimeout ?? defaultStreamIdleTimeout
   }
   if (options.queryParams !== undefined) provider.queryParams = options.queryParams
+  if (options.maxSseEventSize !== undefined) provider.maxSseEventSize = options.maxSseEventSize
   return provider
 }
 

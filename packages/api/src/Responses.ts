@@ -135,7 +135,10 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
         const first = headerEvents(headers)
         const events = Stream.concat(
           Stream.fromIterable(first),
-          decodeBody(response.body, { idleTimeout: provider.streamIdleTimeout })
+          decodeBody(response.body, {
+            idleTimeout: provider.streamIdleTimeout,
+            maxEventSize: provider.maxSseEventSize
+          })
         )
         return { upstreamRequestId: headers["x-request-id"], events }
       }).pipe(Effect.provide(context))

@@ -109,6 +109,8 @@ describe("Provider", () => {
     expect(provider.retry).toEqual(Provider.defaultRetryConfig)
     expect(Duration.toMillis(provider.streamIdleTimeout)).toBe(300_000)
     expect(provider.queryParams).toBeUndefined()
+    expect("maxSseEventSize" in provider).toBe(false)
+    expect(Provider.make({ maxSseEventSize: 1024 }).maxSseEventSize).toBe(1024)
     expect({ ...Provider.make({ headers: { "X-Custom": "1" } }).headers }).toEqual({ "x-custom": "1" })
   })
 
