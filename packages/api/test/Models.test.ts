@@ -43,26 +43,28 @@ describe("Models", () => {
     )
   })
 
-  it.scoped("appends_client_version_query + list_models_includes_etag + parses_models_response", () =>
-    Effect.gen(function* () {
-      const server = yield* startServer(() => json({ models: [modelInfo] }, 200, { etag: '"abc"' }))
-      const result = yield* list(`${server.origin}/api/codex`)
-      expect(server.requests).toHaveLength(1)
-      const request = server.requests[0]!
-      expect(request.method).toBe("GET")
-      expect(request.url).toBe("/api/codex/models?client_version=0.99.0")
-      expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
-      expect(request.headers["chatgpt-account-id"]).toBe("account_id")
-      expect(request.headers["x-provider-header"]).toBe("provider")
-      expect(request.body.length).toBe(0)
-      expect(result.etag).toBe('"abc"')
-      expect(result.models).toHaveLength(1)
-      const model = result.models[0]!
-      expect(model.slug).toBe("gpt-test")
-      expect(model.supported_in_api).toBe(true)
-      expect(model.priority).toBe(1)
-      expect((model as unknown as Record<string, unknown>).a_future_key).toEqual({ kept: true })
-    })
+  it.scoped(
+    "models_client_hits_models_endpoint + appends_client_version_query + list_models_includes_etag + parses_models_response",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* startServer(() => json({ models: [modelInfo] }, 200, { etag: '"abc"' }))
+        const result = yield* list(`${server.origin}/api/codex`)
+        expect(server.requests).toHaveLength(1)
+        const request = server.requests[0]!
+        expect(request.method).toBe("GET")
+        expect(request.url).toBe("/api/codex/models?client_version=0.99.0")
+        expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
+        expect(request.headers["chatgpt-account-id"]).toBe("account_id")
+        expect(request.headers["x-provider-header"]).toBe("provider")
+        expect(request.body.length).toBe(0)
+        expect(result.etag).toBe('"abc"')
+        expect(result.models).toHaveLength(1)
+        const model = result.models[0]!
+        expect(model.slug).toBe("gpt-test")
+        expect(model.supported_in_api).toBe(true)
+        expect(model.priority).toBe(1)
+        expect((model as unknown as Record<string, unknown>).a_future_key).toEqual({ kept: true })
+      })
   )
 
   it.scoped("joins client_version with & after provider query params; no ETag → undefined", () =>

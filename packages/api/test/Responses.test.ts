@@ -14,6 +14,7 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import type * as ApiError from "../src/ApiError.js"
 import * as Auth from "../src/Auth.js"
+import * as CodexError from "../src/CodexError.js"
 import * as Provider from "../src/Provider.js"
 import type { ResponseEvent } from "../src/ResponseEvent.js"
 import { ResponsesClient } from "../src/Responses.js"
@@ -83,7 +84,7 @@ const sse =
 
 const clientLayer = (
   baseUrl: string,
-  options: { name?: string; idle?: number; auth?: Auth.Service } = {}
+  options: { name?: string; idle?: number; auth?: Auth.Service; maxSseEventSize?: number } = {}
 ): Layer.Layer<ResponsesClient> =>
   Responses.layer.pipe(
     Layer.provide(
@@ -96,7 +97,8 @@ const clientLayer = (
             name: options.name ?? "openai",
             baseUrl,
             retry: { maxAttempts: 1, baseDelay: 1, retry429: false, retry5xx: false, retryTransport: true },
-            streamIdleTimeout: options.idle ?? 1000
+            streamIdleTimeout: options.idle ?? 1000,
+            maxSseEventSize: options.maxSseEventSize
           })
         )
       )
@@ -389,7 +391,59 @@ describe("ResponsesClient over HTTP", () => {
       )
       expect(events).toEqual([])
       expect(error?._tag).toBe("Transport")
-      expect(error?._tag === "Transport" && error.error._tag).toBe("Http")
+      if (error?._tag !== "Transport" || error.error._tag !== "Http") throw new Error(`expected Http, got ${error}`)
+      // improvement 5: the error keeps what the server said
+      expect(error.error.status).toBe(400)
+      expect(error.error.body).toBe('{"error":{"message":"bad"}}')
+      expect(error.error.url).toBe(`${srv.baseUrl}/responses`)
+      expect(error.error.header("x-request-id")).toBe("req-400")
+      const mapped = CodexError.mapApiError(error)
+      expect(mapped).toMatchObject({ _tag: "InvalidRequest", status: 400, requestId: "req-400" })
+    })
+  )
+
+  it.scopedLive("improvement: a 429 keeps status, request id, body and the rate-limit snapshot", () =>
+    Effect.gen(function* () {
+      const body = '{"error":{"type":"usage_limit_reached","plan_type":"pro"}}'
+      const srv = yield* server((_req, res) => {
+        res.writeHead(429, {
+          "content-type": "application/json",
+          "x-request-id": "req-429",
+          "x-codex-primary-used-percent": "100",
+          "x-codex-primary-window-minutes": "300"
+        })
+        res.end(body)
+      })
+      const { error } = yield* runWith(
+        srv.baseUrl,
+        Effect.flatMap(ResponsesClient, (client) => collect(client.stream({})))
+      )
+      // 429 is not retried by default: exactly one request
+      expect(srv.requests).toHaveLength(1)
+      if (error === undefined) throw new Error("expected an error")
+      expect(CodexError.mapApiError(error)).toMatchObject({
+        _tag: "UsageLimitReached",
+        status: 429,
+        requestId: "req-429",
+        body,
+        planType: "pro",
+        rateLimits: { limit_id: "codex", primary: { used_percent: 100, window_minutes: 300 } }
+      })
+    })
+  )
+
+  it.scopedLive("improvement: the provider's maxSseEventSize bounds a pending SSE event", () =>
+    Effect.gen(function* () {
+      const srv = yield* server(sse(sseFixture([assistant("a"), assistant("x".repeat(4_000)), completed()])))
+      const { events, error } = yield* runWith(
+        srv.baseUrl,
+        Effect.flatMap(ResponsesClient, (client) => collect(client.stream({}))),
+        { maxSseEventSize: 1_000 }
+      )
+      expect(withoutRateLimits(events).map((e) => e._tag)).toEqual(["OutputItemDone"])
+      expect(error?._tag).toBe("Stream")
+      expect(error?._tag === "Stream" && error.cause).toMatchObject({ _tag: "SseError", reason: "EventTooLarge" })
+      yield* Deferred.await(srv.closed).pipe(Effect.timeout("2 seconds"))
     })
   )
 

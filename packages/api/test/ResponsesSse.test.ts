@@ -149,27 +149,32 @@ describe("Responses SSE decoding", () => {
 
   it.effect("context_window_error_is_fatal", () =>
     Effect.gen(function* () {
-      const { error } = yield* run([
+      const { events, error } = yield* run([
         failure({
           error: { code: "context_length_exceeded", message: "Your input exceeds the context window of this model." }
         })
       ])
+      expect(events).toEqual([])
       expect(error?._tag).toBe("ContextWindowExceeded")
     })
   )
 
   it.effect("context_window_error_with_newline_is_fatal", () =>
     Effect.gen(function* () {
-      const { error } = yield* run([
+      const { events, error } = yield* run([
         failure({ error: { code: "context_length_exceeded", message: "Your input exceeds\nthe context window." } })
       ])
+      expect(events).toEqual([])
       expect(error?._tag).toBe("ContextWindowExceeded")
     })
   )
 
   it.effect("quota_exceeded_error_is_fatal", () =>
     Effect.gen(function* () {
-      const { error } = yield* run([failure({ error: { code: "insufficient_quota", message: "You exceeded." } })])
+      const { events, error } = yield* run([
+        failure({ error: { code: "insufficient_quota", message: "You exceeded." } })
+      ])
+      expect(events).toEqual([])
       expect(error?._tag).toBe("QuotaExceeded")
     })
   )
@@ -184,9 +189,10 @@ describe("Responses SSE decoding", () => {
 
   it.effect("cyber_policy_error_is_fatal", () =>
     Effect.gen(function* () {
-      const { error } = yield* run([
+      const { events, error } = yield* run([
         failure({ error: { code: "cyber_policy", message: "This request was flagged for cyber policy." } })
       ])
+      expect(events).toEqual([])
       expect(error?._tag).toBe("CyberPolicy")
       expect(error?._tag === "CyberPolicy" && error.reason).toBe("This request was flagged for cyber policy.")
     })
@@ -194,7 +200,8 @@ describe("Responses SSE decoding", () => {
 
   it.effect("cyber_policy_error_uses_fallback_for_empty_message", () =>
     Effect.gen(function* () {
-      const { error } = yield* run([failure({ error: { code: "cyber_policy", message: "   " } })])
+      const { events, error } = yield* run([failure({ error: { code: "cyber_policy", message: "   " } })])
+      expect(events).toEqual([])
       expect(error?._tag === "CyberPolicy" && error.reason).toBe(
         "This request has been flagged for possible cybersecurity risk."
       )
@@ -203,7 +210,10 @@ describe("Responses SSE decoding", () => {
 
   it.effect("invalid_prompt_without_type_is_invalid_request", () =>
     Effect.gen(function* () {
-      const { error } = yield* run([failure({ error: { code: "invalid_prompt", message: "Invalid prompt: bad." } })])
+      const { events, error } = yield* run([
+        failure({ error: { code: "invalid_prompt", message: "Invalid prompt: bad." } })
+      ])
+      expect(events).toEqual([])
       expect(error?._tag).toBe("InvalidRequest")
       expect(error?._tag === "InvalidRequest" && error.reason).toBe("Invalid prompt: bad.")
       const fallback = (yield* run([failure({ error: { code: "invalid_prompt" } })])).error
@@ -492,6 +502,37 @@ describe("Responses SSE decoding", () => {
       const { events, error } = yield* Fiber.join(fiber)
       expect(events.map((e) => e._tag)).toEqual(["OutputItemDone"])
       expect(error?._tag).toBe("QuotaExceeded")
+    })
+  )
+
+  it.effect("improvement: response.incomplete fails at once while the connection stays open", () =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(
+        run(
+          [
+            message("a"),
+            { type: "response.incomplete", response: { incomplete_details: { reason: "content_filter" } } }
+          ],
+          { keepOpen: true }
+        )
+      )
+      const { events, error } = yield* Fiber.join(fiber)
+      expect(events.map((e) => e._tag)).toEqual(["OutputItemDone"])
+      expect(error?._tag === "Stream" && error.reason).toBe("Incomplete response returned, reason: content_filter")
+    })
+  )
+
+  it.effect("improvement: a pending SSE event beyond maxEventSize is a typed Stream error (SseError cause)", () =>
+    Effect.gen(function* () {
+      const big = message("x".repeat(2_000))
+      const { events, error } = yield* run([message("a"), big, completed()], { maxEventSize: 1_000, chunkSize: 64 })
+      expect(events.map((e) => e._tag)).toEqual(["OutputItemDone"])
+      expect(error?._tag).toBe("Stream")
+      if (error?._tag !== "Stream") return
+      expect(error.reason).toMatch(/^pending SSE event of \d+ bytes exceeds the maximum size of 1000 bytes/)
+      expect(error.cause).toMatchObject({ _tag: "SseError", reason: "EventTooLarge", maxEventSize: 1_000 })
+      // the same event fits under the default bound
+      expect((yield* run([big, completed()])).events.map((e) => e._tag)).toEqual(["OutputItemDone", "Completed"])
     })
   )
 

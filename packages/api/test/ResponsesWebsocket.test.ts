@@ -167,6 +167,15 @@ describe("ResponsesWebsocket wrapped errors", () => {
     })
     const error = ResponsesWebsocket.parseWrappedErrorEvent(text) as ApiError.Transport
     expect(error.error).toMatchObject({ _tag: "Http", status: 400, body: text })
+    // the reference test's shape: `status`, and the original text as the body
+    const withStatus = JSON.stringify({
+      type: "error",
+      status: 400,
+      error: { type: "invalid_request_error", message: "Model does not support image inputs" }
+    })
+    const mapped = ResponsesWebsocket.parseWrappedErrorEvent(withStatus)
+    expect(mapped?._tag).toBe("Transport")
+    expect((mapped as ApiError.Transport).error).toMatchObject({ _tag: "Http", status: 400, body: withStatus })
   })
 
   it("parse_wrapped_websocket_error_event_with_connection_limit_maps_retryable", () => {
