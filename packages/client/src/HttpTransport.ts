@@ -111,9 +111,14 @@ export const layerNodeWithDispatcher = (dispatcher: Undici.Dispatcher): Layer.La
   )
 
 /**
- * The transport on the global `fetch` (Node 20+, browsers, Deno, Bun).
+ * The transport on the global `fetch` (Node 20+, browsers, Deno, Bun). Repeated `Set-Cookie`
+ * response headers are joined with `, ` as on the Node layers (a plain `FetchHttpClient` given to
+ * {@link layer} keeps only the last one).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerFetch: Layer.Layer<HttpTransport> = Layer.provide(layer, FetchHttpClient.layer)
+export const layerFetch: Layer.Layer<HttpTransport> = Layer.provide(
+  layer,
+  Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, internal.fetchJoiningSetCookie))
+)

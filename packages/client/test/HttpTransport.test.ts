@@ -14,6 +14,7 @@ import * as LogLevel from "effect/LogLevel"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as util from "node:util"
+import * as CloudflareCookies from "../src/CloudflareCookies.js"
 import * as HttpTransport from "../src/HttpTransport.js"
 import * as zstd from "../src/internal/zstd.js"
 import * as Request from "../src/Request.js"
@@ -72,6 +73,15 @@ const handler =
         case "/error":
           res.writeHead(503, { "x-request-id": "req-503", "retry-after": "2", "set-cookie": "session=s3cr3t" })
           res.end('{"error":"overloaded"}')
+          return
+        case "/cookies":
+          // two Set-Cookie headers (the second with a comma inside Expires), on a 2xx or a 403
+          res.writeHead(req.method === "DELETE" ? 403 : 200, [
+            ["set-cookie", "__cf_bm=one; Path=/; Secure"],
+            ["set-cookie", "_cfuvid=two; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Path=/"],
+            ["x-request-id", "req-cookies"]
+          ])
+          res.end("{}")
           return
         case "/invalid-utf8":
           res.writeHead(500)
@@ -273,6 +283,31 @@ for (const [name, layer] of layers) {
           expect(invalid._tag).toBe("Http")
           expect((invalid as TransportError.Http).body).toBeUndefined()
           expect(invalid.message).toBe("http 500: None")
+        })
+      )
+    )
+
+    it.scopedLive("repeated Set-Cookie headers are all kept, joined with `, ` (execute, stream, Http error)", () =>
+      run(
+        Effect.gen(function* () {
+          const server = yield* testServer
+          const transport = yield* HttpTransport.HttpTransport
+          const url = `${server.url}/cookies`
+          const joined = "__cf_bm=one; Path=/; Secure, _cfuvid=two; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Path=/"
+          const executed = yield* transport.execute(Request.make("GET", url))
+          expect(executed.headers["set-cookie"]).toBe(joined)
+          expect(executed.headers["x-request-id"]).toBe("req-cookies")
+          const streamed = yield* Effect.scoped(transport.stream(Request.make("GET", url)))
+          expect(streamed.headers["set-cookie"]).toBe(joined)
+          const error = failure(yield* Effect.exit(transport.execute(Request.make("DELETE", url))))
+          if (!(error instanceof TransportError.Http)) throw new Error(`expected Http, got ${error}`)
+          expect(error.header("set-cookie")).toBe(joined)
+          // what the Cloudflare cookie jar reads: both cookies
+          const jar = CloudflareCookies.make()
+          jar.storeFromResponse("https://chatgpt.com/backend-api/codex/responses", [joined])
+          expect(jar.cookieHeaderFor("https://chatgpt.com/backend-api/codex/responses")).toBe(
+            "__cf_bm=one; _cfuvid=two"
+          )
         })
       )
     )

@@ -147,6 +147,26 @@ const toClientRequest = (
   })
 
 // ---------------------------------------------------------------------------------------------
+// fetch
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `fetch` whose responses carry repeated `Set-Cookie` headers as one value joined with `, `. A
+ * fetch `Response` lists them one by one and the platform's `Headers.fromInput` keeps only the last,
+ * while undici's values arrive joined (which `CloudflareCookies` splits). Only a response with two
+ * or more cookies is rebuilt; the global `fetch` is looked up per call.
+ * @internal
+ */
+export const fetchJoiningSetCookie: typeof globalThis.fetch = async (input, init) => {
+  const response = await globalThis.fetch(input, init)
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length < 2) return response
+  const headers = new globalThis.Headers(response.headers)
+  headers.set("set-cookie", cookies.join(", "))
+  return new globalThis.Response(response.body, { status: response.status, statusText: response.statusText, headers })
+}
+
+// ---------------------------------------------------------------------------------------------
 // transport
 // ---------------------------------------------------------------------------------------------
 
