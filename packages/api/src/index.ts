@@ -82,3 +82,7 @@ export * as RealtimeOutputForwarder from "./RealtimeOutputForwarder.js"
  * @since 0.1.0
  */
 export * as ResponsesWebsocket from "./ResponsesWebsocket.js"
+/**
+ * @since 0.1.0
+ */
+export * as WebsocketTls from "./WebsocketTls.js"

@@ -11,8 +11,10 @@
  * Inbound frames are pushed by `ws` listeners into an unbounded queue, so a pending `read` never
  * blocks a `send`. `ws` answers Ping frames itself and never surfaces them, so pings do not count as
  * activity for idle timeouts. The scope finalizer terminates the socket (no close handshake wait).
+ * `wss` connections trust the custom CA bundle of the `WebsocketTls` reference (Node's roots + bundle).
  * @internal
  */
+import * as CustomCa from "@codex/client/CustomCa"
 import * as Headers from "@effect/platform/Headers"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -20,6 +22,7 @@ import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import type { IncomingMessage } from "node:http"
 import WebSocket from "ws"
+import { WebsocketTls } from "../WebsocketTls.js"
 
 /** @internal */
 export type Frame =
@@ -105,6 +108,8 @@ const rawToBuffer = (data: WebSocket.RawData): Buffer =>
 export const connect = (url: string, options: ConnectOptions): Effect.Effect<Socket, HandshakeError, Scope.Scope> =>
   Effect.gen(function* () {
     const inbound = yield* Queue.unbounded<Frame>()
+    // A custom CA applies to `wss` only; `tlsOptions` reuses one secure context per bundle.
+    const tls = url.startsWith("wss:") ? CustomCa.tlsOptions((yield* WebsocketTls).ca) : {}
     let finished = false
     const push = (frame: Frame) => {
       if (finished) return
@@ -113,7 +118,11 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
     }
     return yield* Effect.acquireRelease(
       Effect.async<Socket, HandshakeError>((resume) => {
-        const ws = new WebSocket(url, { headers: { ...options.headers }, perMessageDeflate: options.perMessageDeflate })
+        const ws = new WebSocket(url, {
+          headers: { ...options.headers },
+          perMessageDeflate: options.perMessageDeflate,
+          ...tls
+        })
         let settled = false
         let opened = false
         let status = 101
