@@ -519,6 +519,14 @@ describe("Responses SSE decoding", () => {
       const { events, error } = yield* Fiber.join(fiber)
       expect(events.map((e) => e._tag)).toEqual(["OutputItemDone"])
       expect(error?._tag === "Stream" && error.reason).toBe("Incomplete response returned, reason: content_filter")
+      // an unparsable response.completed also ends the stream at once
+      const bad = yield* Fiber.join(
+        yield* Effect.fork(run([message("a"), { type: "response.completed", response: {} }], { keepOpen: true }))
+      )
+      expect(bad.events.map((e) => e._tag)).toEqual(["OutputItemDone"])
+      expect(bad.error?._tag === "Stream" && bad.error.reason).toBe(
+        "failed to parse ResponseCompleted: missing field `id`"
+      )
     })
   )
 
