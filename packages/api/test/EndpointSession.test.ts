@@ -307,6 +307,12 @@ describe("EndpointSession", () => {
                 headers: req.headers,
                 body: Buffer.concat(chunks).toString("utf8")
               })
+              if (req.url === "/v1/limited" && received.length === 1) {
+                // improvement 3: a retried 429 waits what the server asked for, not the backoff
+                res.writeHead(429, { "retry-after-ms": "1", "x-request-id": "req-429" })
+                res.end("slow down")
+                return
+              }
               if (req.url === "/v1/overloaded") {
                 res.writeHead(503, { "content-type": "application/json", "x-request-id": `req-${received.length}` })
                 res.end(`{"error":{"code":"server_is_overloaded"}}`)
@@ -383,6 +389,24 @@ describe("EndpointSession", () => {
         expect(got.headers["chatgpt-account-id"]).toBe("acct-wire")
         expect(got.headers.accept).toBe("application/json")
         expect(got.headers["content-type"]).toBe("application/json")
+      })
+    )
+
+    it.scopedLive("improvement: an opted-in 429 is retried after retry-after-ms instead of the backoff", () =>
+      Effect.gen(function* () {
+        const { baseUrl, received } = yield* server
+        const auth = countingAuth([])
+        // A 60 s backoff would hang the test; retry-after-ms: 1 lets the retry go at once.
+        const provider = Provider.make({
+          baseUrl,
+          retry: { maxAttempts: 1, baseDelay: "60 seconds", retry429: true, retry5xx: false, retryTransport: false }
+        })
+        const response = yield* EndpointSession.execute({ method: "GET", path: "limited" }).pipe(
+          Effect.provide(Layer.mergeAll(HttpTransport.layerNode, Provider.layer(provider), auth.layer)),
+          Effect.timeout("2 seconds")
+        )
+        expect(response.status).toBe(200)
+        expect(received.map((r) => r.url)).toEqual(["/v1/limited", "/v1/limited"])
       })
     )
 
