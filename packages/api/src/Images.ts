@@ -73,13 +73,9 @@ export type ImageGenerationRequest = typeof ImageGenerationRequest.Type
  * @category schemas
  */
 export const ImageEditRequest = Schema.Struct({
+  // first, as on the wire: the generation fields follow in their order
   images: Schema.Array(ImageUrl),
-  prompt: Schema.String,
-  background: Schema.optional(ImageBackground),
-  model: Schema.String,
-  n: Schema.optional(Schema.Number),
-  quality: Schema.optional(ImageQuality),
-  size: Schema.optional(Schema.String)
+  ...ImageGenerationRequest.fields
 })
 
 /**

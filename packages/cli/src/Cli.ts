@@ -56,23 +56,24 @@ class Exit extends Data.TaggedError("Exit")<{ readonly code: number }> {}
 // Flags
 // -----------------------------------------------------------------------------
 
+/** An optional flag with its help text. */
+const optionalFlag = <A>(flag: Options.Options<A>, description: string): Options.Options<Option.Option<A>> =>
+  flag.pipe(Options.withDescription(description), Options.optional)
+
 const connectionFlags = {
-  baseUrl: Options.text("base-url").pipe(
-    Options.withDescription("API base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)"),
-    Options.optional
+  baseUrl: optionalFlag(
+    Options.text("base-url"),
+    "API base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)"
   ),
   headers: Options.text("header").pipe(
     Options.withDescription("Extra request header name:value (repeatable)"),
     Options.repeated
   ),
-  idleTimeoutMs: Options.integer("idle-timeout-ms").pipe(
-    Options.withDescription("Stream idle timeout in ms (default: CODEX_STREAM_IDLE_TIMEOUT_MS or 300000)"),
-    Options.optional
+  idleTimeoutMs: optionalFlag(
+    Options.integer("idle-timeout-ms"),
+    "Stream idle timeout in ms (default: CODEX_STREAM_IDLE_TIMEOUT_MS or 300000)"
   ),
-  maxRetries: Options.integer("max-retries").pipe(
-    Options.withDescription("Request retries (default: CODEX_REQUEST_MAX_RETRIES or 4)"),
-    Options.optional
-  ),
+  maxRetries: optionalFlag(Options.integer("max-retries"), "Request retries (default: CODEX_REQUEST_MAX_RETRIES or 4)"),
   retry429: Options.boolean("retry-429").pipe(Options.withDescription("Also retry 429 responses")),
   output: Options.choice("output", ["text", "json", "summary"]).pipe(
     Options.withDescription("text: streamed answer; json: one JSON event per line; summary: one line"),
@@ -81,10 +82,7 @@ const connectionFlags = {
 }
 
 const modelFlag = Options.text("model").pipe(Options.withDescription("Model slug"), Options.withDefault("gpt-5"))
-const instructionsFlag = Options.text("instructions").pipe(
-  Options.withDescription("System instructions"),
-  Options.optional
-)
+const instructionsFlag = optionalFlag(Options.text("instructions"), "System instructions")
 
 // -----------------------------------------------------------------------------
 // Failure reporting
@@ -159,16 +157,13 @@ const responsesCommand = Command.make(
     prompt: Args.text({ name: "prompt" }).pipe(Args.withDescription("The user message")),
     model: modelFlag,
     instructions: instructionsFlag,
-    reasoning: Options.choice("reasoning", ["none", "minimal", "low", "medium", "high", "xhigh"]).pipe(
-      Options.withDescription("Reasoning effort (asks for reasoning summaries too)"),
-      Options.optional
+    reasoning: optionalFlag(
+      Options.choice("reasoning", ["none", "minimal", "low", "medium", "high", "xhigh"]),
+      "Reasoning effort (asks for reasoning summaries too)"
     ),
     zstd: Options.boolean("zstd").pipe(Options.withDescription("Compress the request body with zstd")),
-    sessionId: Options.text("session-id").pipe(Options.withDescription("session-id header"), Options.optional),
-    threadId: Options.text("thread-id").pipe(
-      Options.withDescription("thread-id / x-client-request-id headers"),
-      Options.optional
-    ),
+    sessionId: optionalFlag(Options.text("session-id"), "session-id header"),
+    threadId: optionalFlag(Options.text("thread-id"), "thread-id / x-client-request-id headers"),
     transport: Options.choice("transport", ["http", "websocket"]).pipe(
       Options.withDescription("http (SSE) or websocket"),
       Options.withDefault("http" as const)

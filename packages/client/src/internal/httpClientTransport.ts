@@ -211,6 +211,16 @@ const traceRequest = (request: Request.Request): Effect.Effect<void> =>
       : Effect.void
   )
 
+/** The platform request for `request` (body prepared once), logged at TRACE level. */
+const prepare = (
+  request: Request.Request
+): Effect.Effect<HttpClientRequest.HttpClientRequest, TransportError.TransportError> =>
+  Effect.gen(function* () {
+    const clientRequest = yield* toClientRequest(request, yield* Request.prepareBody(request))
+    yield* traceRequest(request)
+    return clientRequest
+  })
+
 const withTimeout = <A, R>(
   request: Request.Request,
   effect: Effect.Effect<A, TransportError.TransportError, R>
@@ -229,9 +239,7 @@ export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service =
     instrument(
       request,
       Effect.gen(function* () {
-        const prepared = yield* Request.prepareBody(request)
-        const clientRequest = yield* toClientRequest(request, prepared)
-        yield* traceRequest(request)
+        const clientRequest = yield* prepare(request)
         const response = yield* withTimeout(
           request,
           Effect.gen(function* () {
@@ -251,9 +259,7 @@ export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service =
     instrument(
       request,
       Effect.gen(function* () {
-        const prepared = yield* Request.prepareBody(request)
-        const clientRequest = yield* toClientRequest(request, prepared)
-        yield* traceRequest(request)
+        const clientRequest = yield* prepare(request)
         // A scope of its own, closed when the body stream ends in any way or when the caller's scope
         // closes; closing it aborts the request, which releases the socket.
         const requestScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
