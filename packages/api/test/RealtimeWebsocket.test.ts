@@ -15,61 +15,16 @@ import * as Stream from "effect/Stream"
 import * as Chunk from "effect/Chunk"
 import * as TestClock from "effect/TestClock"
 import * as Clock from "effect/Clock"
-import type { IncomingMessage } from "node:http"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { type WebSocket, WebSocketServer } from "ws"
+import { listenWs } from "./utils/wsServer.js"
 
 // ---------------------------------------------------------------------------------------------
 // a real `ws` server on 127.0.0.1, driven from the test
 // ---------------------------------------------------------------------------------------------
 
-interface ServerConn {
-  readonly socket: WebSocket
-  readonly request: IncomingMessage
-  readonly received: Queue.Queue<string>
-  readonly closed: Deferred.Deferred<number>
-  readonly sendJson: (value: unknown) => Effect.Effect<void>
-  readonly nextJson: Effect.Effect<any>
-}
-
 const listen = (port = 0, httpServer?: Http.Server) =>
-  Effect.gen(function* () {
-    const connections = yield* Queue.unbounded<ServerConn>()
-    const server = yield* Effect.acquireRelease(
-      Effect.async<WebSocketServer>((resume) => {
-        const wss =
-          httpServer === undefined
-            ? new WebSocketServer({ host: "127.0.0.1", port })
-            : new WebSocketServer({ server: httpServer })
-        wss.on("connection", (socket, request) => {
-          const received = Effect.runSync(Queue.unbounded<string>())
-          const closed = Effect.runSync(Deferred.make<number>())
-          socket.on("message", (data, isBinary) => {
-            if (!isBinary) Queue.unsafeOffer(received, data.toString())
-          })
-          socket.on("close", (code) => Deferred.unsafeDone(closed, Exit.succeed(code)))
-          Queue.unsafeOffer(connections, {
-            socket,
-            request,
-            received,
-            closed,
-            sendJson: (value) => Effect.sync(() => socket.send(JSON.stringify(value))),
-            nextJson: Effect.map(Queue.take(received), (text) => JSON.parse(text))
-          })
-        })
-        if (httpServer === undefined) wss.on("listening", () => resume(Effect.succeed(wss)))
-        else resume(Effect.succeed(wss))
-      }),
-      (wss) =>
-        Effect.async<void>((resume) => {
-          for (const client of wss.clients) client.terminate()
-          wss.close(() => resume(Effect.void))
-        })
-    )
-    const address = (httpServer ?? server).address() as AddressInfo
-    return { connections, port: address.port, baseUrl: `http://127.0.0.1:${address.port}` }
-  })
+  Effect.map(listenWs({ port, httpServer }), (server) => ({ ...server, baseUrl: server.origin }))
 
 const v1Config = (
   overrides: Partial<RealtimeSession.RealtimeSessionConfig> = {}

@@ -24,68 +24,19 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as Clock from "effect/Clock"
 import { randomBytes } from "node:crypto"
-import type { IncomingMessage } from "node:http"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { type WebSocket, WebSocketServer } from "ws"
+import { listenWs, type ServerConn } from "./utils/wsServer.js"
 
 // ---------------------------------------------------------------------------------------------
 // a real `ws` server on 127.0.0.1, driven from the test
 // ---------------------------------------------------------------------------------------------
 
-interface ServerConn {
-  readonly socket: WebSocket
-  readonly request: IncomingMessage
-  readonly received: Queue.Queue<string>
-  readonly closed: Deferred.Deferred<number>
-  readonly pongs: Queue.Queue<void>
-  readonly sendJson: (value: unknown) => Effect.Effect<void>
-  readonly nextJson: Effect.Effect<any>
-}
-
 const listen = (options: { upgradeHeaders?: Record<string, string>; perMessageDeflate?: boolean } = {}) =>
-  Effect.gen(function* () {
-    const connections = yield* Queue.unbounded<ServerConn>()
-    const server = yield* Effect.acquireRelease(
-      Effect.async<WebSocketServer>((resume) => {
-        const wss = new WebSocketServer({
-          host: "127.0.0.1",
-          port: 0,
-          perMessageDeflate: options.perMessageDeflate ?? true
-        })
-        wss.on("headers", (headers) => {
-          for (const [name, value] of Object.entries(options.upgradeHeaders ?? {})) headers.push(`${name}: ${value}`)
-        })
-        wss.on("connection", (socket, request) => {
-          const received = Effect.runSync(Queue.unbounded<string>())
-          const pongs = Effect.runSync(Queue.unbounded<void>())
-          const closed = Effect.runSync(Deferred.make<number>())
-          socket.on("message", (data, isBinary) => {
-            if (!isBinary) Queue.unsafeOffer(received, data.toString())
-          })
-          socket.on("pong", () => Queue.unsafeOffer(pongs, undefined))
-          socket.on("close", (code) => Deferred.unsafeDone(closed, Exit.succeed(code)))
-          Queue.unsafeOffer(connections, {
-            socket,
-            request,
-            received,
-            closed,
-            pongs,
-            sendJson: (value) => Effect.sync(() => socket.send(JSON.stringify(value))),
-            nextJson: Effect.map(Queue.take(received), (text) => JSON.parse(text))
-          })
-        })
-        wss.on("listening", () => resume(Effect.succeed(wss)))
-      }),
-      (wss) =>
-        Effect.async<void>((resume) => {
-          for (const client of wss.clients) client.terminate()
-          wss.close(() => resume(Effect.void))
-        })
-    )
-    const { port } = server.address() as AddressInfo
-    return { connections, port, baseUrl: `http://127.0.0.1:${port}/v1` }
-  })
+  Effect.map(listenWs({ perMessageDeflate: true, ...options }), (server) => ({
+    ...server,
+    baseUrl: `${server.origin}/v1`
+  }))
 
 const realClock = Clock.make()
 
@@ -98,6 +49,27 @@ const clientFor = (providerOptions: Parameters<typeof Provider.make>[0]) =>
       )
     )
   )
+
+/** A server and one client connection to it (`conn` is the server side). */
+const connected = (
+  listenOptions: Parameters<typeof listen>[0] = {},
+  providerOptions: Omit<Parameters<typeof Provider.make>[0], "baseUrl"> = {}
+) =>
+  Effect.gen(function* () {
+    const server = yield* listen(listenOptions)
+    const client = yield* clientFor({ baseUrl: server.baseUrl, ...providerOptions })
+    const connection = yield* client.connect()
+    const conn = yield* Queue.take(server.connections)
+    return { connection, conn }
+  })
+
+/** Starts a default request on `connection` and waits until the server has received it. */
+const started = (connection: ResponsesWebsocket.ResponsesWebsocketConnection, conn: ServerConn) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
+    yield* conn.nextJson
+    return fiber
+  })
 
 const request = (overrides: Partial<ResponsesWebsocket.ResponseCreateWsRequest> = {}) =>
   ({
@@ -419,10 +391,9 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("streams a response, emits connection events on every request, and reuses the connection", () =>
     Effect.gen(function* () {
-      const server = yield* listen({ upgradeHeaders: { "openai-model": "gpt-served", "x-models-etag": "e1" } })
-      const client = yield* clientFor({ baseUrl: server.baseUrl })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
+      const { connection, conn } = yield* connected({
+        upgradeHeaders: { "openai-model": "gpt-served", "x-models-etag": "e1" }
+      })
 
       const first = yield* Effect.fork(collect(connection.streamRequest(request({ generate: false }))))
       const frame = yield* conn.nextJson
@@ -448,10 +419,7 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("requests on one connection are strictly sequential", () =>
     Effect.gen(function* () {
-      const server = yield* listen()
-      const client = yield* clientFor({ baseUrl: server.baseUrl })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
+      const { connection, conn } = yield* connected()
       const a = yield* Effect.fork(collect(connection.streamRequest(request({ model: "a" }))))
       expect((yield* conn.nextJson).model).toBe("a")
       const b = yield* Effect.fork(collect(connection.streamRequest(request({ model: "b" }))))
@@ -470,12 +438,8 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("wrapped error frames fail the request and drop the connection (reported closed afterwards)", () =>
     Effect.gen(function* () {
-      const server = yield* listen()
-      const client = yield* clientFor({ baseUrl: server.baseUrl })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
-      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
-      yield* conn.nextJson
+      const { connection, conn } = yield* connected()
+      const fiber = yield* started(connection, conn)
       // A wrapped error without status is ignored; the 429 one ends the request.
       yield* conn.sendJson({ type: "error", error: { message: "informational" } })
       yield* conn.sendJson({ type: "error", status: 429, error: { type: "usage_limit_reached" } })
@@ -493,12 +457,8 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("connection limit frames become Retryable", () =>
     Effect.gen(function* () {
-      const server = yield* listen()
-      const client = yield* clientFor({ baseUrl: server.baseUrl })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
-      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
-      yield* conn.nextJson
+      const { connection, conn } = yield* connected()
+      const fiber = yield* started(connection, conn)
       yield* conn.sendJson({ type: "error", error: { code: "websocket_connection_limit_reached" } })
       expect(tags(yield* Fiber.join(fiber))).toEqual([
         `Err(retryable error: ${ResponsesWebsocket.connectionLimitMessage})`
@@ -508,12 +468,8 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("codex.rate_limits frames become RateLimits events; unparseable ones are swallowed", () =>
     Effect.gen(function* () {
-      const server = yield* listen()
-      const client = yield* clientFor({ baseUrl: server.baseUrl })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
-      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
-      yield* conn.nextJson
+      const { connection, conn } = yield* connected()
+      const fiber = yield* started(connection, conn)
       yield* conn.sendJson({
         type: "codex.rate_limits",
         rate_limits: { primary: { used_percent: 12.5, window_minutes: 300, reset_at: 1767225600 } }
@@ -534,12 +490,8 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("response.failed is returned immediately (no wait for close or timeout)", () =>
     Effect.gen(function* () {
-      const server = yield* listen()
-      const client = yield* clientFor({ baseUrl: server.baseUrl })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
-      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
-      yield* conn.nextJson
+      const { connection, conn } = yield* connected()
+      const fiber = yield* started(connection, conn)
       yield* conn.sendJson({ type: "response.created", response: {} })
       yield* conn.sendJson({
         type: "response.failed",
@@ -571,12 +523,8 @@ describe("ResponsesWebsocket e2e", () => {
   for (const [name, act, message] of terminalCases) {
     it.scoped(`${name} before response.completed fails with '${message}'`, () =>
       Effect.gen(function* () {
-        const server = yield* listen()
-        const client = yield* clientFor({ baseUrl: server.baseUrl })
-        const connection = yield* client.connect()
-        const conn = yield* Queue.take(server.connections)
-        const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
-        yield* conn.nextJson
+        const { connection, conn } = yield* connected()
+        const fiber = yield* started(connection, conn)
         // Act once the frame is flushed (the server compresses asynchronously).
         conn.socket.send(JSON.stringify({ type: "response.created", response: {} }), () => act(conn))
         expect(tags(yield* Fiber.join(fiber))).toEqual(["Created", `Err(${message})`])
@@ -587,10 +535,7 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("idle timeout waiting for websocket; answered pings do not reset it", () =>
     Effect.gen(function* () {
-      const server = yield* listen()
-      const client = yield* clientFor({ baseUrl: server.baseUrl, streamIdleTimeout: "1000 millis" })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
+      const { connection, conn } = yield* connected({}, { streamIdleTimeout: "1000 millis" })
       const seen = yield* Queue.unbounded<string>()
       const fiber = yield* Effect.fork(
         Stream.runForEach(connection.streamRequest(request()), (event) => Queue.offer(seen, event._tag)).pipe(
@@ -614,10 +559,7 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("the request send is bounded by the idle timeout", () =>
     Effect.gen(function* () {
-      const server = yield* listen({ perMessageDeflate: false })
-      const client = yield* clientFor({ baseUrl: server.baseUrl, streamIdleTimeout: "1000 millis" })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
+      const { connection, conn } = yield* connected({ perMessageDeflate: false }, { streamIdleTimeout: "1000 millis" })
       // The server stops reading: a frame larger than the socket buffers cannot be flushed.
       ;(conn.socket as unknown as { _socket: { pause: () => void } })._socket.pause()
       const big = randomBytes(12 * 1024 * 1024).toString("base64")
@@ -631,10 +573,7 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("stopping a response stream early drops the connection (server sees the close)", () =>
     Effect.gen(function* () {
-      const server = yield* listen()
-      const client = yield* clientFor({ baseUrl: server.baseUrl })
-      const connection = yield* client.connect()
-      const conn = yield* Queue.take(server.connections)
+      const { connection, conn } = yield* connected()
       const fiber = yield* Effect.fork(Stream.runCollect(Stream.take(connection.streamRequest(request()), 1)))
       yield* conn.nextJson
       yield* conn.sendJson({ type: "response.created", response: {} })
@@ -652,8 +591,7 @@ describe("ResponsesWebsocket e2e", () => {
       const scope = yield* Scope.make()
       const connection = yield* Scope.extend(client.connect(), scope)
       const conn = yield* Queue.take(server.connections)
-      const fiber = yield* Effect.fork(collect(connection.streamRequest(request())))
-      yield* conn.nextJson
+      const fiber = yield* started(connection, conn)
       yield* Fiber.interrupt(fiber)
       expect(yield* Deferred.await(conn.closed)).toBe(1006)
 
