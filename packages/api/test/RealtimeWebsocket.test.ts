@@ -17,7 +17,7 @@ import * as TestClock from "effect/TestClock"
 import * as Clock from "effect/Clock"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { listenWs } from "./utils/wsServer.js"
+import { listenHttp, listenWs } from "./utils/wsServer.js"
 
 // ---------------------------------------------------------------------------------------------
 // a real `ws` server on 127.0.0.1, driven from the test
@@ -113,20 +113,11 @@ describe("RealtimeWebsocket e2e", () => {
   it.scoped("sideband join tries max_attempts + 1 times and returns the last error", () =>
     Effect.gen(function* () {
       let attempts = 0
-      const http = yield* Effect.acquireRelease(
-        Effect.async<Http.Server>((resume) => {
-          const s = Http.createServer((_req, res) => {
-            attempts++
-            res.writeHead(503)
-            res.end()
-          })
-          s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
-        }),
-        (s) =>
-          Effect.async<void>((resume) => {
-            s.close(() => resume(Effect.void))
-          })
-      )
+      const http = yield* listenHttp((_req, res) => {
+        attempts++
+        res.writeHead(503)
+        res.end()
+      })
       const { port } = http.address() as AddressInfo
       const client = clientFor(`http://127.0.0.1:${port}`, {
         retry: { ...Provider.defaultRetryConfig, maxAttempts: 2, baseDelay: 1 }
@@ -536,19 +527,10 @@ describe("RealtimeWebsocket e2e", () => {
 
   it.scoped("a rejected handshake fails with 'failed to connect realtime websocket'", () =>
     Effect.gen(function* () {
-      const http = yield* Effect.acquireRelease(
-        Effect.async<Http.Server>((resume) => {
-          const s = Http.createServer((_req, res) => {
-            res.writeHead(401, { "content-type": "text/plain" })
-            res.end("nope")
-          })
-          s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
-        }),
-        (s) =>
-          Effect.async<void>((resume) => {
-            s.close(() => resume(Effect.void))
-          })
-      )
+      const http = yield* listenHttp((_req, res) => {
+        res.writeHead(401, { "content-type": "text/plain" })
+        res.end("nope")
+      })
       const { port } = http.address() as AddressInfo
       const error = yield* Effect.flip(clientFor(`http://127.0.0.1:${port}`).connect(v1Config()))
       expect(error.message).toBe("stream error: failed to connect realtime websocket: HTTP error: 401")

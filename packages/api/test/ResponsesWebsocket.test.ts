@@ -26,7 +26,7 @@ import * as Clock from "effect/Clock"
 import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { listenWs, type ServerConn } from "./utils/wsServer.js"
+import { listenHttp, listenWs, type ServerConn } from "./utils/wsServer.js"
 
 // ---------------------------------------------------------------------------------------------
 // a real `ws` server on 127.0.0.1, driven from the test
@@ -346,19 +346,10 @@ describe("ResponsesWebsocket e2e", () => {
 
   it.scoped("a rejected handshake maps to Transport(Http) with url, headers and body", () =>
     Effect.gen(function* () {
-      const http = yield* Effect.acquireRelease(
-        Effect.async<Http.Server>((resume) => {
-          const s = Http.createServer((_req, res) => {
-            res.writeHead(426, { "x-request-id": "req-426" })
-            res.end("upgrade required")
-          })
-          s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
-        }),
-        (s) =>
-          Effect.async<void>((resume) => {
-            s.close(() => resume(Effect.void))
-          })
-      )
+      const http = yield* listenHttp((_req, res) => {
+        res.writeHead(426, { "x-request-id": "req-426" })
+        res.end("upgrade required")
+      })
       const { port } = http.address() as AddressInfo
       const client = yield* clientFor({ baseUrl: `http://127.0.0.1:${port}/v1` })
       const error = yield* Effect.flip(client.connect())

@@ -7,7 +7,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Queue from "effect/Queue"
-import type * as Http from "node:http"
+import * as Http from "node:http"
 import * as Https from "node:https"
 import type { AddressInfo } from "node:net"
 import { type WebSocket, WebSocketServer } from "ws"
@@ -79,3 +79,16 @@ export const listenWs = (options: ListenOptions = {}) =>
     const scheme = httpServer instanceof Https.Server ? "https" : "http"
     return { connections, port, origin: `${scheme}://127.0.0.1:${port}` }
   })
+
+/** A plain `node:http` server on 127.0.0.1 port 0 (e.g. to reject the upgrade), closed with the scope. */
+export const listenHttp = (handler: Http.RequestListener) =>
+  Effect.acquireRelease(
+    Effect.async<Http.Server>((resume) => {
+      const server = Http.createServer(handler)
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    }),
+    (server) =>
+      Effect.async<void>((resume) => {
+        server.close(() => resume(Effect.void))
+      })
+  )
