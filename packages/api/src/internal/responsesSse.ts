@@ -11,6 +11,7 @@ import * as Chunk from "effect/Chunk"
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ApiError from "../ApiError.js"
 import type { ResponseEvent } from "../ResponseEvent.js"
@@ -43,6 +44,10 @@ const errorText = (error: unknown): string =>
  * events arrive), and the watchdog fails the stream once one wait exceeds the limit. This keeps the
  * per-chunk cost to two clock reads instead of a fiber race per pull, and it measures exactly the
  * wait for upstream events (time the consumer spends is not counted).
+ *
+ * The watchdog is joined to the stream by {@link withWatchdog}, a one-slot hand-off, instead of
+ * `Stream.interruptWhen`: the latter (`mergeWith`) forks a fiber for every pulled chunk, which cost
+ * ~40% of the whole pipeline in `tooling/bench/responses.mjs`.
  * @internal
  */
 export const decodeBody = <E, R>(
@@ -61,7 +66,88 @@ export const decodeBody = <E, R>(
         events,
         Channel.suspend(() => processChannel(makeProcessor(), state))
       )
-      return Effect.succeed(Stream.interruptWhen(processed, watchdog(state, idleMillis)))
+      return Effect.succeed(withWatchdog(processed, watchdog(state, idleMillis)))
+    })
+  )
+
+type Resume<A> = (effect: Effect.Effect<A, Option.Option<ApiError.ApiError>>) => void
+
+/**
+ * `Stream.interruptWhen(self, watchdog)` without a fiber per chunk: `self` is pulled by ONE producer
+ * fiber, one chunk per consumer pull (never ahead of the consumer), and handed over through
+ * `Effect.async` callbacks; the watchdog fails the pending (or next) consumer pull. Both fibers live
+ * in the stream's scope, so ending or interrupting the stream interrupts the pending upstream pull
+ * (and with it the HTTP request), as `interruptWhen` does.
+ */
+const withWatchdog = <A, R>(
+  self: Stream.Stream<A, ApiError.ApiError, R>,
+  watchdog: Effect.Effect<never, ApiError.ApiError>
+): Stream.Stream<A, ApiError.ApiError, R> =>
+  Stream.unwrapScoped(
+    Effect.gen(function* () {
+      const pull = yield* Stream.toPull(self)
+      // The consumer waiting for a chunk, the producer waiting for a request, and a final outcome
+      // (watchdog failure, upstream end or failure) that every later pull repeats.
+      let consumer: Resume<Chunk.Chunk<A>> | undefined
+      let producer: ((effect: Effect.Effect<void>) => void) | undefined
+      let requested = false
+      let final: Effect.Effect<never, Option.Option<ApiError.ApiError>> | undefined
+      const deliver = (effect: Effect.Effect<Chunk.Chunk<A>, Option.Option<ApiError.ApiError>>): void => {
+        const resume = consumer
+        consumer = undefined
+        if (resume !== undefined) resume(effect)
+      }
+      const awaitRequest = Effect.async<void>((resume) => {
+        if (requested) {
+          requested = false
+          resume(Effect.void)
+          return
+        }
+        producer = resume
+        return Effect.sync(() => {
+          producer = undefined
+        })
+      })
+      const produce: Effect.Effect<void, never, R> = Effect.flatMap(awaitRequest, () =>
+        Effect.matchCauseEffect(pull, {
+          onSuccess: (chunk) => {
+            deliver(Effect.succeed(chunk))
+            return produce
+          },
+          onFailure: (cause) => {
+            final = Effect.failCause(cause)
+            deliver(final)
+            return Effect.void
+          }
+        })
+      )
+      yield* Effect.forkScoped(produce)
+      yield* Effect.forkScoped(
+        Effect.catchAll(watchdog, (error) =>
+          Effect.sync(() => {
+            final = Effect.fail(Option.some(error))
+            deliver(final)
+          })
+        )
+      )
+      const take = Effect.async<Chunk.Chunk<A>, Option.Option<ApiError.ApiError>>((resume) => {
+        if (final !== undefined) {
+          resume(final)
+          return
+        }
+        consumer = resume
+        const wake = producer
+        if (wake === undefined) {
+          requested = true
+        } else {
+          producer = undefined
+          wake(Effect.void)
+        }
+        return Effect.sync(() => {
+          consumer = undefined
+        })
+      })
+      return Stream.repeatEffectChunkOption(take)
     })
   )
 
