@@ -101,6 +101,18 @@ export const make = <Err>(
     eventType = ""
   }
 
+  const appendData = (value: string): void => {
+    if (hasData) {
+      data = `${data}\n${value}`
+      dataLength += value.length + 1
+    } else {
+      data = value
+      hasData = true
+      dataLength = value.length
+    }
+    if (dataLength > maxEventSize) overflow(dataLength)
+  }
+
   const valueStart = (s: string, afterColon: number, end: number): number =>
     afterColon < end && s.charCodeAt(afterColon) === SPACE ? afterColon + 1 : afterColon
 
@@ -151,15 +163,7 @@ export const make = <Err>(
     }
     switch (nameEnd - start) {
       case 4: {
-        if (hasData) {
-          data = `${data}\n${value}`
-          dataLength += value.length + 1
-        } else {
-          data = value
-          hasData = true
-          dataLength = value.length
-        }
-        if (dataLength > maxEventSize) overflow(dataLength)
+        appendData(value)
         return
       }
       case 5: {
@@ -187,13 +191,34 @@ export const make = <Err>(
     while (pos < n && error === undefined) {
       if (nl !== -1 && nl < pos) nl = s.indexOf("\n", pos)
       if (cr !== -1 && cr < pos) cr = s.indexOf("\r", pos)
+      let end: number
+      let next: number
       if (cr === -1 || (nl !== -1 && nl < cr)) {
-        processLine(s, pos, nl)
-        pos = nl + 1
+        end = nl
+        next = nl + 1
       } else {
-        processLine(s, pos, cr)
-        pos = s.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1
+        end = cr
+        next = s.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1
       }
+      // Fast paths for the lines every event has (same effect as `processLine`): the blank line,
+      // `data: <value>`, and `event: <name>` repeating the previous name.
+      const first = end === pos ? -1 : s.charCodeAt(pos)
+      if (first === -1) {
+        dispatch()
+      } else if (first === 100 && end - pos > 5 && s.charCodeAt(pos + 5) === SPACE && s.startsWith("data:", pos)) {
+        appendData(s.slice(pos + 6, end))
+      } else if (
+        first === 101 &&
+        end - pos === lastEventType.length + 7 &&
+        s.charCodeAt(pos + 6) === SPACE &&
+        s.startsWith("event:", pos) &&
+        s.startsWith(lastEventType, pos + 7)
+      ) {
+        eventType = lastEventType
+      } else {
+        processLine(s, pos, end)
+      }
+      pos = next
     }
   }
 
