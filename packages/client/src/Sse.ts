@@ -123,9 +123,14 @@ export const makeDecoder = (options?: DecodeOptions): Decoder => internal.make(o
 export const decode =
   (options?: DecodeOptions) =>
   <E, R>(bytes: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Event, E | SseError, R> =>
-    Stream.pipeThroughChannelOrFail(
-      bytes,
-      Channel.suspend(() => decodeChannel<E>(makeDecoder(options)))
+    // `Channel.pipeTo`, not `Stream.pipeThroughChannelOrFail`: the latter wraps the channel in two
+    // pass-through stages (every chunk crosses three channels); `decodeChannel` forwards upstream
+    // failures itself, so the result is the same.
+    Stream.fromChannel(
+      Channel.pipeTo(
+        Stream.toChannel(bytes),
+        Channel.suspend(() => decodeChannel<E>(makeDecoder(options)))
+      )
     )
 
 const decodeChannel = <E>(

@@ -62,9 +62,13 @@ export const decodeBody = <E, R>(
         Sse.decode({ maxEventSize: options.maxEventSize }),
         Stream.mapError((error): ApiError.ApiError => ApiError.stream(errorText(error), error))
       )
-      const processed = Stream.pipeThroughChannelOrFail(
-        events,
-        Channel.suspend(() => processChannel(makeProcessor(), state))
+      // `Channel.pipeTo` rather than `Stream.pipeThroughChannelOrFail` (two extra pass-through stages per
+      // chunk): `processChannel` forwards upstream failures itself.
+      const processed = Stream.fromChannel(
+        Channel.pipeTo(
+          Stream.toChannel(events),
+          Channel.suspend(() => processChannel(makeProcessor(), state))
+        )
       )
       return Effect.succeed(withWatchdog(processed, watchdog(state, idleMillis)))
     })
