@@ -205,13 +205,12 @@ export const make = <Err>(
       const first = end === pos ? -1 : s.charCodeAt(pos)
       if (first === -1) {
         dispatch()
-      } else if (first === 100 && end - pos > 5 && s.charCodeAt(pos + 5) === SPACE && s.startsWith("data:", pos)) {
+      } else if (first === 100 && end - pos > 5 && isDataSpace(s, pos)) {
         appendData(s.slice(pos + 6, end))
       } else if (
         first === 101 &&
         end - pos === lastEventType.length + 7 &&
-        s.charCodeAt(pos + 6) === SPACE &&
-        s.startsWith("event:", pos) &&
+        isEventSpace(s, pos) &&
         s.startsWith(lastEventType, pos + 7)
       ) {
         eventType = lastEventType
@@ -360,6 +359,22 @@ export const make = <Err>(
     }
   }
 }
+
+// Character-wise prefix checks (inlined by the JIT, unlike a `startsWith` call); `s[pos]` was checked.
+const isDataSpace = (s: string, pos: number): boolean =>
+  s.charCodeAt(pos + 1) === 97 && // a
+  s.charCodeAt(pos + 2) === 116 && // t
+  s.charCodeAt(pos + 3) === 97 && // a
+  s.charCodeAt(pos + 4) === COLON &&
+  s.charCodeAt(pos + 5) === SPACE
+
+const isEventSpace = (s: string, pos: number): boolean =>
+  s.charCodeAt(pos + 1) === 118 && // v
+  s.charCodeAt(pos + 2) === 101 && // e
+  s.charCodeAt(pos + 3) === 110 && // n
+  s.charCodeAt(pos + 4) === 116 && // t
+  s.charCodeAt(pos + 5) === COLON &&
+  s.charCodeAt(pos + 6) === SPACE
 
 const isAllDigits = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) {
