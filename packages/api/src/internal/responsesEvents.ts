@@ -18,7 +18,15 @@ import { ResponseEvent } from "../ResponseEvent.js"
 const Created = ResponseEvent.Created
 const OutputItemAdded = ResponseEvent.OutputItemAdded
 const OutputItemDone = ResponseEvent.OutputItemDone
-const OutputTextDelta = ResponseEvent.OutputTextDelta
+// The hottest event gets a hand-rolled constructor building exactly what `Data.tagged` builds (same
+// prototype, own keys `delta` then `_tag`) without the argument object and `Object.assign`.
+const structuralPrototype: object = Object.getPrototypeOf(ResponseEvent.OutputTextDelta({ delta: "" }))
+const OutputTextDelta = (args: { readonly delta: string }): ResponseEvent => {
+  const event = Object.create(structuralPrototype)
+  event.delta = args.delta
+  event._tag = "OutputTextDelta"
+  return event
+}
 const ToolCallInputDelta = ResponseEvent.ToolCallInputDelta
 const ReasoningSummaryDelta = ResponseEvent.ReasoningSummaryDelta
 const ReasoningContentDelta = ResponseEvent.ReasoningContentDelta
