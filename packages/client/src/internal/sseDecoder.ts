@@ -189,6 +189,23 @@ export const make = <Err>(
     let nl = s.indexOf("\n")
     let cr = s.indexOf("\r")
     while (pos < n && error === undefined) {
+      // Fast paths for the lines every event has (same effect as `processLine`). An LF-terminated blank
+      // line and `event: <previous name>` have a known end, so no terminator search is needed: neither
+      // `event: ` nor an event name (a line value) contains CR or LF.
+      const first = s.charCodeAt(pos)
+      if (first === LF) {
+        dispatch()
+        pos++
+        continue
+      }
+      if (first === 101) {
+        const eventEnd = pos + 7 + lastEventType.length
+        if (s.charCodeAt(eventEnd) === LF && isEventSpace(s, pos) && s.startsWith(lastEventType, pos + 7)) {
+          eventType = lastEventType
+          pos = eventEnd + 1
+          continue
+        }
+      }
       if (nl !== -1 && nl < pos) nl = s.indexOf("\n", pos)
       if (cr !== -1 && cr < pos) cr = s.indexOf("\r", pos)
       let end: number
@@ -200,20 +217,10 @@ export const make = <Err>(
         end = cr
         next = s.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1
       }
-      // Fast paths for the lines every event has (same effect as `processLine`): the blank line,
-      // `data: <value>`, and `event: <name>` repeating the previous name.
-      const first = end === pos ? -1 : s.charCodeAt(pos)
-      if (first === -1) {
+      if (end === pos) {
         dispatch()
       } else if (first === 100 && end - pos > 5 && isDataSpace(s, pos)) {
         appendData(s.slice(pos + 6, end))
-      } else if (
-        first === 101 &&
-        end - pos === lastEventType.length + 7 &&
-        isEventSpace(s, pos) &&
-        s.startsWith(lastEventType, pos + 7)
-      ) {
-        eventType = lastEventType
       } else {
         processLine(s, pos, end)
       }
