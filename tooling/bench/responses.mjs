@@ -10,6 +10,8 @@
 import { spawn } from "node:child_process"
 import * as Http from "node:http"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import v8 from "node:v8"
+import vm from "node:vm"
 import * as Auth from "@codex/api/Auth"
 import * as Provider from "@codex/api/Provider"
 import * as Responses from "@codex/api/Responses"
@@ -57,7 +59,7 @@ const tail = Buffer.from(
 
 export const bodyBytes = (events) => head.length + tail.length + Math.ceil(events / BATCH) * batch.length
 
-const startServer = () =>
+export const startServer = () =>
   new Promise((resolve) => {
     const server = Http.createServer((req, res) => {
       req.resume()
@@ -159,10 +161,11 @@ const median = (xs) => {
   return s[Math.floor(s.length / 2)]
 }
 
-/** Peak RSS (MB) of `ours` for `events` events, in a fresh child process. */
-const childRss = (base, events) =>
+/** Peak RSS (MB) of `ours` for `events` events, in a fresh child process (`--heap`: also the heap after GC). */
+const childRss = (base, events, extra = []) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child", `${base}/n/${events}/v1`], {
+    const args = [fileURLToPath(import.meta.url), "--child", `${base}/n/${events}/v1`, ...extra]
+    const child = spawn(process.execPath, args, {
       stdio: ["ignore", "pipe", "inherit"]
     })
     let out = ""
@@ -214,8 +217,18 @@ export const run = async (options = {}) => {
       `ours / floor = ${(oursMs / floorMs).toFixed(2)} (target <= 1.3); openai-node / ours = ${(openaiMs / oursMs).toFixed(2)} (target >= 2.5)`
     )
     const rss = []
-    for (const n of [100_000, 1_000_000]) rss.push({ events: n, ...(await childRss(origin, n)) })
-    console.table(rss.map((r) => ({ events: r.events, "peak RSS MB": r.peakRssMb.toFixed(1), "events seen": r.count })))
+    for (const n of [100_000, 1_000_000]) {
+      const { heapAfterGcMb } = await childRss(origin, n, ["--heap"])
+      rss.push({ events: n, ...(await childRss(origin, n)), heapAfterGcMb })
+    }
+    console.table(
+      rss.map((r) => ({
+        events: r.events,
+        "peak RSS MB": r.peakRssMb.toFixed(1),
+        "heap after GC MB (first..last of 10 samples)": `${r.heapAfterGcMb[0]?.toFixed(1)}..${r.heapAfterGcMb.at(-1)?.toFixed(1)}`,
+        "events seen": r.count
+      }))
+    )
     return { results, rss }
   } finally {
     server.closeAllConnections?.()
@@ -226,8 +239,32 @@ export const run = async (options = {}) => {
 export const main = async () => {
   const child = process.argv.indexOf("--child")
   if (child !== -1) {
-    const count = await ours(process.argv[child + 1])
-    process.stdout.write(JSON.stringify({ count, peakRssMb: process.resourceUsage().maxRSS / 1024 }))
+    // Peak RSS includes garbage the GC has not collected yet (V8 lets the heap grow with the allocation
+    // rate), so the child also reports the live heap after a forced GC every 10% of the stream: flat
+    // when nothing is retained per event.
+    // Forced GCs would lower the peak RSS, so the heap samples come from a separate run (`--heap`).
+    const sampleHeap = process.argv.includes("--heap")
+    if (sampleHeap) v8.setFlagsFromString("--expose-gc")
+    const gc = sampleHeap ? vm.runInNewContext("gc") : undefined
+    const url = process.argv[child + 1]
+    const total = Number(/\/n\/(\d+)\//.exec(url)?.[1] ?? 0)
+    const every = Math.max(1, Math.floor(total / 10))
+    const heapAfterGcMb = []
+    let count = 0
+    await Effect.runPromise(
+      Effect.flatMap(Responses.ResponsesClient, (client) =>
+        Stream.runForEach(client.stream(requestBody), () =>
+          Effect.sync(() => {
+            if (++count % every === 0 && gc !== undefined) {
+              gc()
+              heapAfterGcMb.push(process.memoryUsage().heapUsed / 1024 / 1024)
+            }
+          })
+        )
+      ).pipe(Effect.provide(oursLayer(url)))
+    )
+    const peakRssMb = process.resourceUsage().maxRSS / 1024
+    process.stdout.write(JSON.stringify({ count, peakRssMb, heapAfterGcMb }))
     return
   }
   await run()
