@@ -327,10 +327,16 @@ export const make = <Err>(
         holdTail(c, start)
         return out
       }
-      // One decode per chunk: the held partial line and every complete line of this chunk together.
       if (partialLength > 0) {
-        processLines(textDecoder.decode(joinPartial(c, start, last + 1), streamOption))
+        // The held partial line is completed by the first line of this chunk: only that line is copied
+        // behind it and decoded; the rest of the chunk is decoded in place.
+        const first = firstTerminator(c, start)
+        const firstEnd = c[first] === CR && c[first + 1] === LF ? first + 2 : first + 1
+        processLines(textDecoder.decode(joinPartial(c, start, firstEnd), streamOption))
         releaseScratch()
+        if (error === undefined && firstEnd <= last) {
+          processLines(textDecoder.decode(c.subarray(firstEnd, last + 1), streamOption))
+        }
       } else {
         processLines(textDecoder.decode(c.subarray(start, last + 1), streamOption))
       }
