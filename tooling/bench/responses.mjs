@@ -3,7 +3,7 @@
 //   (a) floor: fetch + streaming TextDecoder + split on "\n\n" + JSON.parse of each data line
 //   (b) ours: @codex/api ResponsesClient.stream on HttpTransport.layerNode, consumed to completion
 //   (c) openai-node: client.responses.create({ stream: true }) iterated to the end
-// Median wall time of >= 3 runs (default 5) after two warm-up runs, with ratios to the floor; then the peak RSS of
+// Median wall time of >= 3 runs (default 5; floor and ours interleaved) after two warm-up runs, with ratios to the floor; then the peak RSS of
 // ours at 100 k and 1 M events, each measured in its own child process.
 // Runs against the BUILT packages (`pnpm exec tsc -p tsconfig.build.json` in protocol, client, api).
 // Usage: node tooling/bench/responses.mjs   (env: RESP_BENCH_EVENTS=300000 RESP_BENCH_RUNS=5)
@@ -186,19 +186,23 @@ export const run = async (options = {}) => {
   const origin = `http://127.0.0.1:${server.address().port}`
   const base = `${origin}/n/${events}/v1`
   try {
-    const results = []
-    for (const contender of contenders) {
-      // Warm-up (JIT): the Effect runtime needs a couple of runs to reach steady state.
-      for (let i = 0; i < 2; i++) await contender.run(base)
-      const times = []
-      let seen = 0
-      for (let i = 0; i < runs; i++) {
-        const start = performance.now()
-        seen = await contender.run(base)
-        times.push(performance.now() - start)
-      }
-      results.push({ name: contender.name, ms: median(times), events: seen })
+    // Warm-up (JIT): the Effect runtime needs a couple of runs to reach steady state.
+    for (const contender of contenders) for (let i = 0; i < 2; i++) await contender.run(base)
+    // The floor and ours alternate, so that bursts of background load hit both alike; openai-node (which
+    // leaves far more garbage for whoever runs next) is measured in a block of its own afterwards.
+    const times = contenders.map(() => [])
+    const seen = contenders.map(() => 0)
+    const measure = async (c) => {
+      const start = performance.now()
+      seen[c] = await contenders[c].run(base)
+      times[c].push(performance.now() - start)
     }
+    for (let i = 0; i < runs; i++) {
+      await measure(0)
+      await measure(1)
+    }
+    for (let i = 0; i < runs; i++) await measure(2)
+    const results = contenders.map((contender, c) => ({ name: contender.name, ms: median(times[c]), events: seen[c] }))
     const floorMs = results[0].ms
     const oursMs = results[1].ms
     const openaiMs = results[2].ms
