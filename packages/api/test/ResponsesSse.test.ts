@@ -560,6 +560,32 @@ describe("Responses SSE decoding", () => {
     })
   )
 
+  it.effect("a slow consumer is not idleness: the timer only runs while waiting for the server", () =>
+    Effect.gen(function* () {
+      // Each event arrives in its own chunk, and the consumer spends 5 s (> the 1 s idle timeout) on each.
+      const encoder = new TextEncoder()
+      const body = Stream.fromIterable(
+        [message("a"), message("b"), completed()].map((e) => encoder.encode(sseFixture([e])))
+      )
+      const { decodeBody } = yield* Effect.promise(() => import("../src/internal/responsesSse.js"))
+      const seen: Array<string> = []
+      const fiber = yield* decodeBody(body, { idleTimeout: "1 second" }).pipe(
+        Stream.runForEach((event) =>
+          Effect.zipRight(
+            Effect.sleep("5 seconds"),
+            Effect.sync(() => seen.push(event._tag))
+          )
+        ),
+        Effect.either,
+        Effect.fork
+      )
+      for (let i = 0; i < 3; i++) yield* TestClock.adjust("5 seconds")
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isRight(result)).toBe(true)
+      expect(seen).toEqual(["OutputItemDone", "OutputItemDone", "Completed"])
+    })
+  )
+
   it.effect("events of one chunk are emitted together", () =>
     Effect.gen(function* () {
       const chunks = yield* streamFromFixture(sseFixture([message("a"), message("b"), completed()])).pipe(
