@@ -6,12 +6,14 @@
  * @internal
  */
 import * as Sse from "@codex/client/Sse"
+import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ApiError from "../ApiError.js"
 import type { ResponseEvent } from "../ResponseEvent.js"
@@ -74,7 +76,21 @@ export const decodeBody = <E, R>(
     })
   )
 
-type Resume<A> = (effect: Effect.Effect<A, Option.Option<ApiError.ApiError>>) => void
+/**
+ * `Stream.unwrapScoped` without its per-chunk cost: that is a `Stream.flatten`, whose `concatMap`
+ * machinery every chunk of the inner stream then crosses; here the scope is made before the stream
+ * starts and closed with its exit, however it ends (done, failure or interruption).
+ */
+const unwrapScoped = <A, E2, R2, E, R>(
+  effect: Effect.Effect<Stream.Stream<A, E2, R2>, E, R>
+): Stream.Stream<A, E | E2, Exclude<R, Scope.Scope> | R2> =>
+  Stream.fromChannel(
+    Channel.acquireUseRelease(
+      Scope.make(),
+      (scope) => Channel.unwrap(Effect.map(Scope.extend(effect, scope), Stream.toChannel)),
+      (scope, exit) => Scope.close(scope, exit)
+    )
+  )
 
 /**
  * `Stream.interruptWhen(self, watchdog)` without a fiber per chunk: `self` is pulled by ONE producer
@@ -82,59 +98,62 @@ type Resume<A> = (effect: Effect.Effect<A, Option.Option<ApiError.ApiError>>) =>
  * `Effect.async` callbacks; the watchdog fails the pending (or next) consumer pull. Both fibers live
  * in the stream's scope, so ending or interrupting the stream interrupts the pending upstream pull
  * (and with it the HTTP request), as `interruptWhen` does.
+ *
+ * Per-chunk cost matters here (it was ~10% of `tooling/bench/responses.mjs`): the `Effect.async`
+ * registrations return no canceler (with one, `Effect.async` wraps itself in an `onInterrupt`
+ * region on every call), the consumer is a plain channel loop instead of
+ * `Stream.repeatEffectChunkOption`, and the producer's step is built once. Without cancelers, an
+ * interrupted wait leaves its callback in `consumer` / `producer`; calling it later is a no-op (the
+ * fiber already marked that wait as resumed), and only an interrupted consumer can leave one behind
+ * while the stream lives: the chunk it requested is then dropped, as before.
  */
 const withWatchdog = <A, R>(
   self: Stream.Stream<A, ApiError.ApiError, R>,
   watchdog: Effect.Effect<never, ApiError.ApiError>
 ): Stream.Stream<A, ApiError.ApiError, R> =>
-  Stream.unwrapScoped(
+  unwrapScoped(
     Effect.gen(function* () {
       const pull = yield* Stream.toPull(self)
-      // The consumer waiting for a chunk, the producer waiting for a request, and a final outcome
-      // (watchdog failure, upstream end or failure) that every later pull repeats.
-      let consumer: Resume<Chunk.Chunk<A>> | undefined
+      // The consumer waiting for a chunk (`undefined` ends the stream), the producer waiting for a
+      // request, and a final outcome (watchdog failure, upstream end or failure) that every later pull
+      // repeats.
+      let consumer: ((effect: Effect.Effect<Chunk.Chunk<A> | undefined, ApiError.ApiError>) => void) | undefined
       let producer: ((effect: Effect.Effect<void>) => void) | undefined
       let requested = false
-      let final: Effect.Effect<never, Option.Option<ApiError.ApiError>> | undefined
-      const deliver = (effect: Effect.Effect<Chunk.Chunk<A>, Option.Option<ApiError.ApiError>>): void => {
+      let final: Effect.Effect<undefined, ApiError.ApiError> | undefined
+      const deliver = (effect: Effect.Effect<Chunk.Chunk<A> | undefined, ApiError.ApiError>): void => {
         const resume = consumer
         consumer = undefined
         if (resume !== undefined) resume(effect)
       }
+      const end = (effect: Effect.Effect<undefined, ApiError.ApiError>): Effect.Effect<void> =>
+        Effect.sync(() => {
+          final = effect
+          deliver(effect)
+        })
       const awaitRequest = Effect.async<void>((resume) => {
         if (requested) {
           requested = false
           resume(Effect.void)
-          return
+        } else {
+          producer = resume
         }
-        producer = resume
-        return Effect.sync(() => {
-          producer = undefined
-        })
       })
-      const produce: Effect.Effect<void, never, R> = Effect.flatMap(awaitRequest, () =>
-        Effect.matchCauseEffect(pull, {
-          onSuccess: (chunk) => {
-            deliver(Effect.succeed(chunk))
-            return produce
-          },
-          onFailure: (cause) => {
-            final = Effect.failCause(cause)
-            deliver(final)
-            return Effect.void
-          }
-        })
-      )
+      const step: Effect.Effect<void, never, R> = Effect.matchCauseEffect(pull, {
+        onSuccess: (chunk) => {
+          deliver(Effect.succeed(chunk))
+          return produce
+        },
+        onFailure: (cause) => {
+          // `Option.none()` is the upstream's end.
+          const failure = Cause.flipCauseOption(cause)
+          return end(Option.isNone(failure) ? Effect.succeed(undefined) : Effect.failCause(failure.value))
+        }
+      })
+      const produce: Effect.Effect<void, never, R> = Effect.flatMap(awaitRequest, () => step)
       yield* Effect.forkScoped(produce)
-      yield* Effect.forkScoped(
-        Effect.catchAll(watchdog, (error) =>
-          Effect.sync(() => {
-            final = Effect.fail(Option.some(error))
-            deliver(final)
-          })
-        )
-      )
-      const take = Effect.async<Chunk.Chunk<A>, Option.Option<ApiError.ApiError>>((resume) => {
+      yield* Effect.forkScoped(Effect.catchAll(watchdog, (error) => end(Effect.fail(error))))
+      const take = Effect.async<Chunk.Chunk<A> | undefined, ApiError.ApiError>((resume) => {
         if (final !== undefined) {
           resume(final)
           return
@@ -147,11 +166,12 @@ const withWatchdog = <A, R>(
           producer = undefined
           wake(Effect.void)
         }
-        return Effect.sync(() => {
-          consumer = undefined
-        })
       })
-      return Stream.repeatEffectChunkOption(take)
+      const loop: Channel.Channel<Chunk.Chunk<A>, unknown, ApiError.ApiError, unknown, void, unknown> = Channel.flatMap(
+        Channel.fromEffect(take),
+        (chunk) => (chunk === undefined ? Channel.void : Channel.zipRight(Channel.write(chunk), loop))
+      )
+      return Stream.fromChannel(loop)
     })
   )
 
