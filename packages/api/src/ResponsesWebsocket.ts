@@ -488,7 +488,15 @@ const makeConnection = (
     streamRequest: (request, _connectionReused = false) =>
       Stream.unwrapScoped(
         Effect.gen(function* () {
-          yield* Effect.acquireRelease(permit.take(1), () => permit.release(1))
+          // Waiting for the turn stays interruptible (an `acquireRelease` acquire is not, so an
+          // interrupted waiter would hang until the running response ended); the release is
+          // registered before the mask is left, so a taken turn is always given back.
+          yield* Effect.uninterruptibleMask((restore) =>
+            Effect.zipRight(
+              restore(permit.take(1)),
+              Effect.addFinalizer(() => permit.release(1))
+            )
+          )
           const head = Stream.fromIterable(connectionEvents())
           if (isClosed()) return Stream.concat(head, Stream.fail(failed("websocket connection is closed")))
           const text = JSON.stringify(toWire(request))

@@ -427,6 +427,28 @@ describe("ResponsesWebsocket e2e", () => {
     })
   )
 
+  it.scoped("a request waiting for its turn can be interrupted and takes no turn", () =>
+    Effect.gen(function* () {
+      const { connection, conn } = yield* connected()
+      const a = yield* Effect.fork(collect(connection.streamRequest(request({ model: "a" }))))
+      expect((yield* conn.nextJson).model).toBe("a")
+      const b = yield* Effect.fork(collect(connection.streamRequest(request({ model: "b" }))))
+      for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+      // b waits for a's turn; interrupting it must not wait for a to finish.
+      yield* Fiber.interruptFork(b)
+      for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+      expect(Option.isSome(yield* Fiber.poll(b))).toBe(true)
+      yield* conn.sendJson(completed("ra"))
+      expect(tags(yield* Fiber.join(a))).toEqual(["Completed"])
+      // The interrupted request neither sent its frame nor kept a turn: the next request runs.
+      const c = yield* Effect.fork(collect(connection.streamRequest(request({ model: "c" }))))
+      expect((yield* conn.nextJson).model).toBe("c")
+      yield* conn.sendJson(completed("rc"))
+      expect(tags(yield* Fiber.join(c))).toEqual(["Completed"])
+      expect(connection.isClosed()).toBe(false)
+    })
+  )
+
   it.scoped("wrapped error frames fail the request and drop the connection (reported closed afterwards)", () =>
     Effect.gen(function* () {
       const { connection, conn } = yield* connected()
