@@ -361,6 +361,26 @@ describe("ResponsesWebsocket e2e", () => {
     })
   )
 
+  it.scoped("connect can be interrupted while the handshake is pending, and releases the socket", () =>
+    Effect.gen(function* () {
+      const upgradeSeen = yield* Deferred.make<void>()
+      const socketClosed = yield* Deferred.make<void>()
+      // Accepts the upgrade request and never answers it.
+      const http = yield* listenHttp((req) => {
+        req.socket.on("close", () => Deferred.unsafeDone(socketClosed, Exit.void))
+        Deferred.unsafeDone(upgradeSeen, Exit.void)
+      })
+      const { port } = http.address() as AddressInfo
+      const client = yield* clientFor({ baseUrl: `http://127.0.0.1:${port}/v1` })
+      const fiber = yield* Effect.fork(Effect.scoped(client.connect()))
+      yield* Deferred.await(upgradeSeen)
+      yield* Fiber.interruptFork(fiber)
+      for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+      expect(Option.isSome(yield* Fiber.poll(fiber))).toBe(true)
+      yield* Deferred.await(socketClosed)
+    })
+  )
+
   it.scoped("a refused connection maps to Transport(Network); a bad URL to Stream", () =>
     Effect.gen(function* () {
       const port = yield* Effect.async<number>((resume) => {

@@ -116,69 +116,76 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
       if (frame._tag !== "Text" && frame._tag !== "Binary") finished = true
       Queue.unsafeOffer(inbound, frame)
     }
-    return yield* Effect.acquireRelease(
-      Effect.async<Socket, HandshakeError>((resume) => {
-        const ws = new WebSocket(url, {
-          headers: { ...options.headers },
-          perMessageDeflate: options.perMessageDeflate,
-          ...tls
-        })
-        let settled = false
-        let opened = false
-        let status = 101
-        let responseHeaders = Headers.empty
-        const settle = (effect: Effect.Effect<Socket, HandshakeError>) => {
-          if (settled) return
-          settled = true
-          resume(effect)
-        }
-        ws.on("upgrade", (res) => {
-          status = res.statusCode ?? 101
-          responseHeaders = toHeaders(res)
-        })
-        ws.on("unexpected-response", (req, res) => {
-          const chunks: Array<Buffer> = []
-          res.on("data", (chunk: Buffer) => chunks.push(chunk))
-          const done = () => {
-            settle(
-              Effect.fail({
-                _tag: "Rejected",
-                status: res.statusCode ?? 0,
-                headers: toHeaders(res),
-                body: decodeUtf8(Buffer.concat(chunks))
-              })
-            )
-            req.destroy()
-            res.destroy()
-          }
-          res.on("end", done)
-          res.on("error", done)
-          res.on("close", done)
-        })
-        ws.on("open", () => {
-          opened = true
-          settle(Effect.succeed(makeSocket(url, ws, status, responseHeaders, inbound)))
-        })
-        ws.on("message", (data, isBinary) => {
-          const bytes = rawToBuffer(data)
-          push(
-            isBinary ? { _tag: "Binary", data: new Uint8Array(bytes) } : { _tag: "Text", text: bytes.toString("utf8") }
-          )
-        })
-        ws.on("error", (error) => {
-          if (!opened) settle(Effect.fail({ _tag: "Network", message: error.message }))
-          else push({ _tag: "ReadError", message: error.message })
-        })
-        ws.on("close", (code, reason) => {
-          if (!opened) settle(Effect.fail({ _tag: "Closed" }))
-          // 1006 is set locally when the TCP connection ended without a Close frame.
-          push(code === 1006 ? { _tag: "End" } : { _tag: "Close", code, reason: reason.toString("utf8") })
-          push({ _tag: "End" })
-        })
-        return Effect.sync(() => ws.terminate())
-      }),
-      (socket) => socket.terminate
+    // Not `acquireRelease`: its acquire is uninterruptible, so a pending handshake (a server that
+    // never answers the upgrade) could not be interrupted or timed out. The finalizer is registered
+    // first and drops the socket once it opened; an interrupted handshake is aborted by the canceler.
+    let openedSocket: WebSocket | undefined
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        if (openedSocket !== undefined && openedSocket.readyState !== WebSocket.CLOSED) openedSocket.terminate()
+      })
     )
+    return yield* Effect.async<Socket, HandshakeError>((resume) => {
+      const ws = new WebSocket(url, {
+        headers: { ...options.headers },
+        perMessageDeflate: options.perMessageDeflate,
+        ...tls
+      })
+      let settled = false
+      let opened = false
+      let status = 101
+      let responseHeaders = Headers.empty
+      const settle = (effect: Effect.Effect<Socket, HandshakeError>) => {
+        if (settled) return
+        settled = true
+        resume(effect)
+      }
+      ws.on("upgrade", (res) => {
+        status = res.statusCode ?? 101
+        responseHeaders = toHeaders(res)
+      })
+      ws.on("unexpected-response", (req, res) => {
+        const chunks: Array<Buffer> = []
+        res.on("data", (chunk: Buffer) => chunks.push(chunk))
+        const done = () => {
+          settle(
+            Effect.fail({
+              _tag: "Rejected",
+              status: res.statusCode ?? 0,
+              headers: toHeaders(res),
+              body: decodeUtf8(Buffer.concat(chunks))
+            })
+          )
+          req.destroy()
+          res.destroy()
+        }
+        res.on("end", done)
+        res.on("error", done)
+        res.on("close", done)
+      })
+      ws.on("open", () => {
+        opened = true
+        openedSocket = ws
+        settle(Effect.succeed(makeSocket(url, ws, status, responseHeaders, inbound)))
+      })
+      ws.on("message", (data, isBinary) => {
+        const bytes = rawToBuffer(data)
+        push(
+          isBinary ? { _tag: "Binary", data: new Uint8Array(bytes) } : { _tag: "Text", text: bytes.toString("utf8") }
+        )
+      })
+      ws.on("error", (error) => {
+        if (!opened) settle(Effect.fail({ _tag: "Network", message: error.message }))
+        else push({ _tag: "ReadError", message: error.message })
+      })
+      ws.on("close", (code, reason) => {
+        if (!opened) settle(Effect.fail({ _tag: "Closed" }))
+        // 1006 is set locally when the TCP connection ended without a Close frame.
+        push(code === 1006 ? { _tag: "End" } : { _tag: "Close", code, reason: reason.toString("utf8") })
+        push({ _tag: "End" })
+      })
+      return Effect.sync(() => ws.terminate())
+    })
   })
 
 const makeSocket = (
