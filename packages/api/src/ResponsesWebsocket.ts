@@ -28,6 +28,7 @@ import * as Stream from "effect/Stream"
 import * as ApiError from "./ApiError.js"
 import type { AuthError } from "./Auth.js"
 import { AuthProvider } from "./Auth.js"
+import { authErrorToTransport } from "./internal/endpointSession.js"
 import { fillMissing, mergeReplace } from "./internal/headers.js"
 import { makeProcessor, Outcome } from "./internal/responsesEvents.js"
 import * as Ws from "./internal/websocket.js"
@@ -339,12 +340,7 @@ export class ResponsesWebsocketClient extends Context.Tag("@codex/api/ResponsesW
  */
 export const perMessageDeflate = true
 
-const authError = (error: AuthError): ApiError.ApiError =>
-  ApiError.fromTransport(
-    error._tag === "AuthBuildError"
-      ? new TransportError.Build({ reason: error.reason, cause: error })
-      : new TransportError.Network({ reason: error.reason, cause: error })
-  )
+const authError = (error: AuthError): ApiError.ApiError => ApiError.fromTransport(authErrorToTransport(error))
 
 const handshakeError = (url: string, error: Ws.HandshakeError): ApiError.ApiError => {
   switch (error._tag) {
