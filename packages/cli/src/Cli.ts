@@ -429,14 +429,25 @@ const cliRun = Command.run(command, { name: "codex-api", version })
 const formatArgs = (args: ReadonlyArray<unknown>): string =>
   args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" ")
 
-/** Routes @effect/cli's help and validation messages to {@link CliOutput}. */
-const consoleFor = (out: CliOutputService, current: Console.Console): Console.Console => ({
-  ...current,
-  log: (...args) => Effect.sync(() => out.stdout(`${formatArgs(args)}\n`)),
-  info: (...args) => Effect.sync(() => out.stdout(`${formatArgs(args)}\n`)),
-  error: (...args) => Effect.sync(() => out.stderr(`${formatArgs(args)}\n`)),
-  warn: (...args) => Effect.sync(() => out.stderr(`${formatArgs(args)}\n`))
-})
+const ansi = /\x1b\[[0-9;]*m/g
+
+/**
+ * Routes @effect/cli's help and validation messages to {@link CliOutput}, without ANSI styling
+ * when that stream is not a terminal or NO_COLOR is set.
+ */
+const consoleFor = (out: CliOutputService, current: Console.Console): Console.Console => {
+  const noColor = out.env.NO_COLOR !== undefined && out.env.NO_COLOR !== ""
+  const plain = (tty: boolean) => (text: string) => (tty && !noColor ? text : text.replace(ansi, ""))
+  const toStdout = plain(out.stdoutIsTTY)
+  const toStderr = plain(out.stderrIsTTY)
+  return {
+    ...current,
+    log: (...args) => Effect.sync(() => out.stdout(toStdout(`${formatArgs(args)}\n`))),
+    info: (...args) => Effect.sync(() => out.stdout(toStdout(`${formatArgs(args)}\n`))),
+    error: (...args) => Effect.sync(() => out.stderr(toStderr(`${formatArgs(args)}\n`))),
+    warn: (...args) => Effect.sync(() => out.stderr(toStderr(`${formatArgs(args)}\n`)))
+  }
+}
 
 // @effect/cli takes an unknown `--flag` as the positional prompt; reject it as bad usage instead.
 const valueOptions = new Set([

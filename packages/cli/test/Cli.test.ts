@@ -308,6 +308,20 @@ describe("codex-api responses", () => {
     })
   )
 
+  it.live("--help is plain text when stdout is not a terminal or NO_COLOR is set, styled on a terminal", () =>
+    Effect.gen(function* () {
+      const piped = yield* runCli(["responses", "--help"])
+      expect(piped.code).toBe(0)
+      expect(piped.stdout).toContain("USAGE")
+      expect(piped.stdout).not.toContain("\x1b[")
+      const noColor = yield* runCli(["responses", "--help"], { NO_COLOR: "1" }, { stdoutIsTTY: true })
+      expect(noColor.stdout).toContain("USAGE")
+      expect(noColor.stdout).not.toContain("\x1b[")
+      const terminal = yield* runCli(["responses", "--help"], {}, { stdoutIsTTY: true })
+      expect(terminal.stdout).toContain("\x1b[")
+    })
+  )
+
   it("unknownOption: values of value-taking options and everything after -- are not options", () => {
     expect(Cli.unknownOption(["responses", "hi", "--model", "-m", "--zstd"])).toBeUndefined()
     expect(Cli.unknownOption(["responses", "--instructions=-x", "hi"])).toBeUndefined()
