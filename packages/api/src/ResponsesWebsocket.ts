@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import * as ClientTraceContext from "@codex/client/TraceContext"
 import * as TransportError from "@codex/client/TransportError"
 import * as RateLimitsProtocol from "@codex/protocol/RateLimits"
 import * as Headers from "@effect/platform/Headers"
@@ -124,10 +125,7 @@ export const responseCreateClientMetadata = (
  */
 export const currentTraceContext: Effect.Effect<TraceContext | undefined> = Effect.map(
   Effect.option(Effect.currentSpan),
-  (span) =>
-    Option.isNone(span)
-      ? undefined
-      : { traceparent: `00-${span.value.traceId}-${span.value.spanId}-${span.value.sampled ? "01" : "00"}` }
+  (span) => (Option.isNone(span) ? undefined : { traceparent: ClientTraceContext.traceparent(span.value) })
 )
 
 // ---------------------------------------------------------------------------------------------

@@ -6,13 +6,12 @@
  *
  * @since 0.1.0
  */
-import * as Headers from "@effect/platform/Headers"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as Headers from "@effect/platform/Headers"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import type * as Tracer from "effect/Tracer"
 import { HttpTransport, type Service as TransportService } from "./HttpTransport.js"
+import * as internal from "./internal/traceContext.js"
 import type * as Request from "./Request.js"
 
 /**
@@ -21,8 +20,7 @@ import type * as Request from "./Request.js"
  * @since 0.1.0
  * @category encoding
  */
-export const traceparent = (span: Tracer.AnySpan): string =>
-  `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
+export const traceparent: (span: Tracer.AnySpan) => string = internal.traceparent
 
 /**
  * Sets `traceparent` for the current span (an external parent span counts too), replacing a
@@ -33,15 +31,8 @@ export const traceparent = (span: Tracer.AnySpan): string =>
  * @since 0.1.0
  * @category combinators
  */
-export const injectTraceHeaders = (headers: Headers.Headers): Effect.Effect<Headers.Headers> =>
-  Effect.flatMap(FiberRef.get(HttpClient.currentTracerPropagation), (enabled) =>
-    enabled
-      ? Effect.match(Effect.currentParentSpan, {
-          onFailure: () => headers,
-          onSuccess: (span) => Headers.set(headers, "traceparent", traceparent(span))
-        })
-      : Effect.succeed(headers)
-  )
+export const injectTraceHeaders: (headers: Headers.Headers) => Effect.Effect<Headers.Headers> =
+  internal.injectTraceHeaders
 
 const injectRequest = (request: Request.Request): Effect.Effect<Request.Request> =>
   Effect.map(injectTraceHeaders(request.headers), (headers) =>

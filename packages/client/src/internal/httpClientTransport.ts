@@ -13,12 +13,12 @@ import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as LogLevel from "effect/LogLevel"
-import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as Request from "../Request.js"
 import * as TransportError from "../TransportError.js"
+import { injectTraceHeaders } from "./traceContext.js"
 
 // ---------------------------------------------------------------------------------------------
 // error mapping
@@ -116,15 +116,8 @@ const toClientRequest = (
   prepared: Request.PreparedBody
 ): Effect.Effect<HttpClientRequest.HttpClientRequest> =>
   Effect.gen(function* () {
-    let headers = prepared.headers
     // W3C trace context of the current span (the platform's own span is disabled, see `make`).
-    if (yield* FiberRef.get(HttpClient.currentTracerPropagation)) {
-      const span = yield* Effect.option(Effect.currentSpan)
-      if (Option.isSome(span)) {
-        const s = span.value
-        headers = Headers.set(headers, "traceparent", `00-${s.traceId}-${s.spanId}-${s.sampled ? "01" : "00"}`)
-      }
-    }
+    let headers = yield* injectTraceHeaders(prepared.headers)
     let out = HttpClientRequest.make(request.method)(request.url)
     const body = prepared.body
     if (body !== undefined) {
