@@ -31,7 +31,7 @@ import type { AuthError } from "./Auth.js"
 import { AuthProvider } from "./Auth.js"
 import { authErrorToTransport } from "./internal/endpointSession.js"
 import { fillMissing, mergeReplace } from "./internal/headers.js"
-import { makeProcessor, Outcome } from "./internal/responsesEvents.js"
+import { isObject, makeProcessor, Outcome } from "./internal/responsesEvents.js"
 import * as Ws from "./internal/websocket.js"
 import * as Provider from "./Provider.js"
 import * as RateLimits from "./RateLimits.js"
@@ -140,8 +140,6 @@ export const currentTraceContext: Effect.Effect<TraceContext | undefined> = Effe
  */
 export const connectionLimitMessage =
   "Responses websocket connection limit reached (60 minutes). Create a new websocket connection to continue."
-
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const jsonHeaders = (value: unknown): Headers.Headers | undefined => {
   if (!isObject(value)) return undefined

@@ -218,7 +218,9 @@ export const makeProcessor = (): Processor => {
 
 const isInteger = (u: unknown): u is number => typeof u === "number" && Number.isInteger(u)
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+/** @internal */
+export const isObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * The server model of an event: `response.headers` first, then top-level `headers`.
