@@ -1,10 +1,6 @@
-import { execFileSync } from "node:child_process"
-import * as fs from "node:fs"
 import * as http from "node:http"
 import * as https from "node:https"
 import type * as net from "node:net"
-import * as os from "node:os"
-import * as path from "node:path"
 import * as Headers from "@effect/platform/Headers"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -16,6 +12,7 @@ import * as CloudflareCookies from "../src/CloudflareCookies.js"
 import * as HttpTransport from "../src/HttpTransport.js"
 import * as Request from "../src/Request.js"
 import * as TransportError from "../src/TransportError.js"
+import { makeTestCa } from "./utils/TestCa.js"
 
 const chatgpt = "https://chatgpt.com/backend-api/codex/responses"
 
@@ -273,58 +270,6 @@ const lookupLocal: net.LookupFunction = (_host, options, callback) => {
   else callback(null, "127.0.0.1", 4)
 }
 
-const openssl = (cwd: string, ...args: Array<string>) => execFileSync("openssl", args, { cwd, stdio: "pipe" })
-
-/** A throwaway CA and a certificate for chatgpt.com / *.chatgpt.com signed by it. */
-const makeChatgptCert = (): { readonly ca: string; readonly key: string; readonly cert: string } => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codex-cookies-"))
-  try {
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    openssl(
-      dir,
-      "req",
-      "-x509",
-      ...ec,
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.pem",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=Cookie Test CA",
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-addext",
-      "keyUsage=critical,keyCertSign"
-    )
-    openssl(dir, "req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=chatgpt.com")
-    fs.writeFileSync(path.join(dir, "ext.cnf"), "subjectAltName=DNS:chatgpt.com,DNS:*.chatgpt.com\n")
-    openssl(
-      dir,
-      "x509",
-      "-req",
-      "-in",
-      "server.csr",
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      "server.pem",
-      "-days",
-      "2",
-      "-extfile",
-      "ext.cnf"
-    )
-    const read = (name: string) => fs.readFileSync(path.join(dir, name), "utf8")
-    return { ca: read("ca.pem"), key: read("server.key"), cert: read("server.pem") }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
-}
-
 /** A server that records each request's Cookie header and answers with Cloudflare and session cookies. */
 const serve = (server: http.Server | https.Server, cookiesSeen: Array<string | undefined>) =>
   Effect.acquireRelease(
@@ -362,7 +307,9 @@ const agentResource = (options: Agent.Options) =>
 describe("withCloudflareCookies over the wire", () => {
   it.scoped("https: keeps only the Cloudflare cookies of a real response and sends them on the next request", () =>
     Effect.gen(function* () {
-      const tls = makeChatgptCert()
+      const pki = makeTestCa({ commonName: "chatgpt.com", subjectAltName: "DNS:chatgpt.com,DNS:*.chatgpt.com" })
+      pki.cleanup()
+      const tls = { ca: pki.caPem, key: pki.serverKey, cert: pki.serverCert }
       const cookiesSeen: Array<string | undefined> = []
       const port = yield* serve(https.createServer({ key: tls.key, cert: tls.cert }), cookiesSeen)
       const agent = yield* agentResource({ connect: { ca: tls.ca, lookup: lookupLocal } })

@@ -1,6 +1,6 @@
 /**
- * Test PKI generated with the `openssl` CLI: a CA, a server certificate for 127.0.0.1/localhost
- * signed by it, an unrelated second CA, the CA as an OpenSSL `TRUSTED CERTIFICATE` and a CRL.
+ * Test PKI generated with the `openssl` CLI: a CA, a server certificate (for 127.0.0.1/localhost
+ * unless told otherwise) signed by it, an unrelated second CA, the CA as an OpenSSL `TRUSTED CERTIFICATE` and a CRL.
  */
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -27,7 +27,15 @@ const openssl = (cwd: string, ...args: Array<string>) => execFileSync("openssl",
 const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
 const caExt = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]
 
-export const makeTestCa = (): TestCa => {
+/** Who the server certificate is for; default `localhost` / 127.0.0.1. */
+export interface ServerName {
+  readonly commonName: string
+  readonly subjectAltName: string
+}
+
+const localhost: ServerName = { commonName: "localhost", subjectAltName: "DNS:localhost,IP:127.0.0.1" }
+
+export const makeTestCa = (server: ServerName = localhost): TestCa => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codex-ca-"))
   openssl(
     dir,
@@ -59,10 +67,10 @@ export const makeTestCa = (): TestCa => {
     "/CN=Other CA",
     ...caExt
   )
-  openssl(dir, "req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
+  openssl(dir, "req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", `/CN=${server.commonName}`)
   fs.writeFileSync(
     path.join(dir, "server.ext"),
-    "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n"
+    `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=${server.subjectAltName}\n`
   )
   openssl(
     dir,
