@@ -1,0 +1,3 @@
+import shared from "../../tooling/vitest.shared.js"
+
+export default shared
