@@ -2,6 +2,7 @@ import * as ResponsesServer from "@codex/testing/ResponsesServer"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as CompactHistory from "../src/compact-history.js"
+import * as EffectAi from "../src/effect-ai.js"
 import * as RateLimitRetry from "../src/rate-limit-retry.js"
 import { layerLocal } from "../src/setup.js"
 import * as StreamText from "../src/stream-text.js"
@@ -50,6 +51,26 @@ describe("examples", () => {
       expect(result.limits?.primary?.used_percent).toBe(87.5)
       expect(result.limits?.primary?.window_minutes).toBe(300)
       expect(server.requests.length).toBe(2)
+    })
+  )
+
+  it.scopedLive("effect-ai runs a Chat with a Toolkit on the Responses backend and streams a follow-up", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ script: EffectAi.script })
+      const result = yield* Effect.provide(EffectAi.program, layerLocal(server))
+      expect(result).toEqual({
+        answer: "It is 18°C and sunny in Paris.",
+        turns: 2,
+        finishReason: "stop",
+        advice: "Take sunglasses."
+      })
+      const second = server.requests[1]?.json as { input: Array<{ type: string; call_id?: string; output?: string }> }
+      const output = second.input.find((item) => item.type === "function_call_output")
+      expect(output?.call_id).toBe("call_weather")
+      expect(JSON.parse(output?.output ?? "{}")).toEqual({ city: "Paris", celsius: 18, sky: "sunny" })
+      // The follow-up runs outside the Chat: its request carries only its own prompt.
+      const third = server.requests[2]?.json as { input: Array<{ type: string }> }
+      expect(third.input.map((item) => item.type)).toEqual(["message"])
     })
   )
 })
