@@ -252,7 +252,14 @@ describe("CodexLanguageModel.generateText", () => {
             {
               role: "tool",
               content: [
-                { type: "tool-result", id: "call_1", name: "lookup", isFailure: false, result: "felis", providerExecuted: false }
+                {
+                  type: "tool-result",
+                  id: "call_1",
+                  name: "lookup",
+                  isFailure: false,
+                  result: "felis",
+                  providerExecuted: false
+                }
               ]
             },
             { role: "system", content: "Second rule." }
@@ -715,4 +722,3 @@ describe("CodexLanguageModel layers", () => {
     })
   )
 })
-
