@@ -47,6 +47,11 @@ export interface Provider {
    * `Sse.defaultMaxEventSize`, 16 MiB); overflow fails the stream with a typed error.
    */
   readonly maxSseEventSize?: number | undefined
+  /**
+   * Bound of a WebSocket handshake (`ResponsesWebsocket` / `RealtimeWebsocket` connect), default
+   * {@link defaultWebsocketConnectTimeout} (15 s).
+   */
+  readonly websocketConnectTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -86,6 +91,24 @@ export const defaultBaseUrl = "https://api.openai.com/v1"
 export const defaultStreamIdleTimeout: Duration.Duration = Duration.millis(300_000)
 
 /**
+ * Default WebSocket connect timeout (15 seconds): how long a handshake may take before the socket
+ * is dropped and the connect fails.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultWebsocketConnectTimeout: Duration.Duration = Duration.seconds(15)
+
+/**
+ * The provider's WebSocket connect timeout, or {@link defaultWebsocketConnectTimeout}.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const websocketConnectTimeout = (provider: Provider): Duration.Duration =>
+  Duration.decode(provider.websocketConnectTimeout ?? defaultWebsocketConnectTimeout)
+
+/**
  * Builds a provider; omitted fields take the defaults (name `openai`, base `https://api.openai.com/v1`,
  * no headers, {@link defaultRetryConfig}, idle timeout 300 000 ms).
  *
@@ -106,6 +129,7 @@ export const make = (
   }
   if (options.queryParams !== undefined) provider.queryParams = options.queryParams
   if (options.maxSseEventSize !== undefined) provider.maxSseEventSize = options.maxSseEventSize
+  if (options.websocketConnectTimeout !== undefined) provider.websocketConnectTimeout = options.websocketConnectTimeout
   return provider
 }
 
@@ -222,7 +246,8 @@ const optionalNonBlank = (name: string) =>
  * The provider read from configuration: `OPENAI_BASE_URL` (default `https://api.openai.com/v1`),
  * `OPENAI_ORGANIZATION` (→ `OpenAI-Organization`), `OPENAI_PROJECT` (→ `OpenAI-Project`) — both
  * skipped when unset or blank, `CODEX_PROVIDER_NAME` (default `openai`),
- * `CODEX_STREAM_IDLE_TIMEOUT_MS` (default 300 000), `CODEX_REQUEST_MAX_RETRIES` (default 4, capped at
+ * `CODEX_STREAM_IDLE_TIMEOUT_MS` (default 300 000), `CODEX_WEBSOCKET_CONNECT_TIMEOUT_MS` (default
+ * 15 000), `CODEX_REQUEST_MAX_RETRIES` (default 4, capped at
  * 100), `CODEX_RETRY_429` (default false).
  *
  * @since 0.1.0
@@ -238,6 +263,12 @@ export const config: Config.Config<Provider> = Config.all({
       Config.validate({ message: "must be >= 0", validation: (n) => n >= 0 })
     ),
     300_000
+  ),
+  wsConnectTimeoutMs: Config.withDefault(
+    Config.integer("CODEX_WEBSOCKET_CONNECT_TIMEOUT_MS").pipe(
+      Config.validate({ message: "must be > 0", validation: (n) => n > 0 })
+    ),
+    Duration.toMillis(defaultWebsocketConnectTimeout)
   ),
   maxRetries: Config.withDefault(
     Config.integer("CODEX_REQUEST_MAX_RETRIES").pipe(
@@ -260,7 +291,8 @@ export const config: Config.Config<Provider> = Config.all({
         maxAttempts: Math.min(c.maxRetries, maxRequestRetries),
         retry429: c.retry429
       },
-      streamIdleTimeout: Duration.millis(c.idleTimeoutMs)
+      streamIdleTimeout: Duration.millis(c.idleTimeoutMs),
+      websocketConnectTimeout: Duration.millis(c.wsConnectTimeoutMs)
     })
   })
 )

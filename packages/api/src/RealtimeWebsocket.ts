@@ -4,13 +4,15 @@
  * `connect` opens `{base}/v1/realtime?…` (URL rules in 5.2.2), sends the initial `session.update`
  * and returns a {@link RealtimeWebsocketConnection} owned by the caller's scope: closing the scope
  * drops the socket. Writers never wait for a pending `nextEvent` (inbound frames are queued by the
- * socket listeners), and `nextEvent` returns `None` for good once the connection is closed.
+ * socket listeners), and `nextEvent` returns `None` for good once the connection is closed. The
+ * handshake is bounded by the provider's `websocketConnectTimeout` (default 15 s).
  *
  * @since 0.1.0
  */
 import { backoff } from "@codex/client/RetryPolicy"
 import * as Headers from "@effect/platform/Headers"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -286,6 +288,8 @@ const describeHandshakeError = (error: Ws.HandshakeError): string => {
       return "connection closed during handshake"
     case "Network":
       return error.message
+    case "Timeout":
+      return `no answer to the upgrade request within ${Duration.format(error.after)}`
   }
 }
 
@@ -357,8 +361,10 @@ const connectAt = (
     const config = normalizeConfig(rawConfig)
     const url = yield* buildUrl(provider, config, callId)
     const headers = yield* handshakeHeaders(provider, config, extraHeaders, defaultHeaders)
-    const socket = yield* Effect.mapError(Ws.connect(url, { headers, perMessageDeflate: false }), (error) =>
-      ApiError.stream(`failed to connect realtime websocket: ${describeHandshakeError(error)}`)
+    const connectTimeout = Provider.websocketConnectTimeout(provider)
+    const socket = yield* Effect.mapError(
+      Ws.connect(url, { headers, perMessageDeflate: false, connectTimeout }),
+      (error) => ApiError.stream(`failed to connect realtime websocket: ${describeHandshakeError(error)}`)
     )
     const connection = makeConnection(socket, config.eventParser)
     yield* Effect.tapError(connection.sendSessionUpdate(config), () => socket.terminate)

@@ -6,7 +6,9 @@
  * the decoded events until `response.completed`; requests on one connection run strictly one after
  * the other. Any error (and any early stop or interruption of a response stream) drops the
  * connection: later requests fail with "websocket connection is closed" and reconnecting is the
- * caller's job. Closing the scope of `connect` drops the socket.
+ * caller's job. Closing the scope of `connect` drops the socket. The handshake is bounded by the
+ * provider's `websocketConnectTimeout` (default 15 s): a server that never answers the upgrade fails
+ * `connect` with `Transport(Timeout)` and the socket is dropped.
  *
  * The socket is `ws` wrapped as a scoped resource (see `internal/websocket.ts` for why not
  * `@effect/platform`'s `Socket`).
@@ -348,6 +350,8 @@ const handshakeError = (url: string, error: Ws.HandshakeError): ApiError.ApiErro
       return ApiError.stream("websocket closed")
     case "Network":
       return ApiError.fromTransport(new TransportError.Network({ reason: error.message }))
+    case "Timeout":
+      return ApiError.fromTransport(new TransportError.Timeout())
   }
 }
 
@@ -517,7 +521,8 @@ export const make: Effect.Effect<Service, never, AuthProvider | Provider.Current
       })
       const merged = mergeRequestHeaders(provider.headers, extraHeaders, defaultHeaders)
       const headers = yield* Effect.mapError(auth.addAuthHeaders(merged), authError)
-      const socket = yield* Effect.mapError(Ws.connect(url, { headers, perMessageDeflate }), (error) =>
+      const connectTimeout = Provider.websocketConnectTimeout(provider)
+      const socket = yield* Effect.mapError(Ws.connect(url, { headers, perMessageDeflate, connectTimeout }), (error) =>
         handshakeError(url, error)
       )
       return socket

@@ -138,6 +138,7 @@ describe("Provider", () => {
         expect({ ...provider.headers }).toEqual({})
         expect(provider.retry).toEqual(Provider.defaultRetryConfig)
         expect(Duration.toMillis(provider.streamIdleTimeout)).toBe(300_000)
+        expect(Duration.toMillis(Provider.websocketConnectTimeout(provider))).toBe(15_000)
       })
     )
 
@@ -150,7 +151,8 @@ describe("Provider", () => {
           ["CODEX_PROVIDER_NAME", "azure"],
           ["CODEX_STREAM_IDLE_TIMEOUT_MS", "1500"],
           ["CODEX_REQUEST_MAX_RETRIES", "7"],
-          ["CODEX_RETRY_429", "true"]
+          ["CODEX_RETRY_429", "true"],
+          ["CODEX_WEBSOCKET_CONNECT_TIMEOUT_MS", "2500"]
         ])
         expect(provider.name).toBe("azure")
         expect(provider.baseUrl).toBe("http://127.0.0.1:9999/v1")
@@ -159,6 +161,7 @@ describe("Provider", () => {
         expect(provider.retry.retry429).toBe(true)
         expect(provider.retry.retry5xx).toBe(true)
         expect(Duration.toMillis(provider.streamIdleTimeout)).toBe(1500)
+        expect(Duration.toMillis(Provider.websocketConnectTimeout(provider))).toBe(2500)
       })
     )
 
@@ -181,6 +184,8 @@ describe("Provider", () => {
         expect(String(error)).toContain("CODEX_REQUEST_MAX_RETRIES")
         const negative = yield* Effect.flip(loadProvider([["CODEX_STREAM_IDLE_TIMEOUT_MS", "-1"]]))
         expect(ConfigError.isInvalidData(negative)).toBe(true)
+        const zero = yield* Effect.flip(loadProvider([["CODEX_WEBSOCKET_CONNECT_TIMEOUT_MS", "0"]]))
+        expect(String(zero)).toContain("CODEX_WEBSOCKET_CONNECT_TIMEOUT_MS")
       })
     )
   })

@@ -17,7 +17,7 @@ import * as TestClock from "effect/TestClock"
 import * as Clock from "effect/Clock"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { listenHttp, listenWs } from "./utils/wsServer.js"
+import { listenHttp, listenSilent, listenWs } from "./utils/wsServer.js"
 
 // ---------------------------------------------------------------------------------------------
 // a real `ws` server on 127.0.0.1, driven from the test
@@ -534,6 +534,24 @@ describe("RealtimeWebsocket e2e", () => {
       const { port } = http.address() as AddressInfo
       const error = yield* Effect.flip(clientFor(`http://127.0.0.1:${port}`).connect(v1Config()))
       expect(error.message).toBe("stream error: failed to connect realtime websocket: HTTP error: 401")
+    })
+  )
+
+  it.scoped("connect fails after the connect timeout when the upgrade is never answered, and drops the socket", () =>
+    Effect.gen(function* () {
+      const server = yield* listenSilent
+      const fiber = yield* Effect.fork(
+        Effect.flip(clientFor(server.origin, { websocketConnectTimeout: "250 millis" }).connect(v1Config()))
+      )
+      const conn = yield* Queue.take(server.connections)
+      expect(yield* Deferred.await(conn.received)).toMatch(/^GET \/v1\/realtime\?intent=quicksilver HTTP\/1\.1\r\n/)
+      yield* TestClock.adjust("249 millis")
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Fiber.join(fiber)).toEqual(
+        ApiError.stream("failed to connect realtime websocket: no answer to the upgrade request within 250ms")
+      )
+      yield* Deferred.await(conn.closed)
     })
   )
 

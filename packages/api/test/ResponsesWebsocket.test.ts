@@ -4,7 +4,7 @@ import * as Provider from "@codex/api/Provider"
 import { ResponseEvent } from "@codex/api/ResponseEvent"
 import type * as ResponsesRequest from "@codex/api/ResponsesRequest"
 import * as ResponsesWebsocket from "@codex/api/ResponsesWebsocket"
-import type * as TransportError from "@codex/client/TransportError"
+import * as TransportError from "@codex/client/TransportError"
 import * as ResponseItem from "@codex/protocol/ResponseItem"
 import * as Headers from "@effect/platform/Headers"
 import { describe, expect, it } from "@effect/vitest"
@@ -26,7 +26,7 @@ import * as Clock from "effect/Clock"
 import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { listenHttp, listenWs, type ServerConn } from "./utils/wsServer.js"
+import { listenHttp, listenSilent, listenWs, type ServerConn } from "./utils/wsServer.js"
 
 // ---------------------------------------------------------------------------------------------
 // a real `ws` server on 127.0.0.1, driven from the test
@@ -378,6 +378,37 @@ describe("ResponsesWebsocket e2e", () => {
       for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
       expect(Option.isSome(yield* Fiber.poll(fiber))).toBe(true)
       yield* Deferred.await(socketClosed)
+    })
+  )
+
+  it.scoped("connect fails with Transport(Timeout) when the upgrade is never answered, and drops the socket", () =>
+    Effect.gen(function* () {
+      const server = yield* listenSilent
+      const client = yield* clientFor({ baseUrl: `${server.origin}/v1`, websocketConnectTimeout: "200 millis" })
+      const fiber = yield* Effect.fork(Effect.flip(client.connect()))
+      const conn = yield* Queue.take(server.connections)
+      expect(yield* Deferred.await(conn.received)).toMatch(/^GET \/v1\/responses HTTP\/1\.1\r\n/)
+      yield* TestClock.adjust("199 millis")
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust("1 millis")
+      const error = yield* Fiber.join(fiber)
+      expect(error).toEqual(ApiError.fromTransport(new TransportError.Timeout()))
+      yield* Deferred.await(conn.closed)
+    })
+  )
+
+  it.scoped("the default connect timeout is 15 seconds", () =>
+    Effect.gen(function* () {
+      const server = yield* listenSilent
+      const client = yield* clientFor({ baseUrl: `${server.origin}/v1` })
+      const fiber = yield* Effect.fork(Effect.flip(client.probeHandshake({ immediateCloseTimeout: "1 millis" })))
+      const conn = yield* Queue.take(server.connections)
+      yield* Deferred.await(conn.received)
+      yield* TestClock.adjust("14999 millis")
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust("1 millis")
+      expect((yield* Fiber.join(fiber)).message).toBe("timeout")
+      yield* Deferred.await(conn.closed)
     })
   )
 

@@ -16,6 +16,7 @@
  */
 import * as CustomCa from "@codex/client/CustomCa"
 import * as Headers from "@effect/platform/Headers"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
@@ -44,6 +45,8 @@ export type HandshakeError =
     }
   | { readonly _tag: "Closed" }
   | { readonly _tag: "Network"; readonly message: string }
+  /** The server did not complete the upgrade within `connectTimeout` (the socket was dropped). */
+  | { readonly _tag: "Timeout"; readonly after: Duration.Duration }
 
 /** @internal */
 export class SendError {
@@ -77,6 +80,8 @@ export interface Socket {
 export interface ConnectOptions {
   readonly headers: Headers.Headers
   readonly perMessageDeflate: boolean
+  /** Bound of the whole handshake (TCP, TLS, upgrade response). */
+  readonly connectTimeout: Duration.DurationInput
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
@@ -125,7 +130,8 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
         if (openedSocket !== undefined && openedSocket.readyState !== WebSocket.CLOSED) openedSocket.terminate()
       })
     )
-    return yield* Effect.async<Socket, HandshakeError>((resume) => {
+    const connectTimeout = Duration.decode(options.connectTimeout)
+    const handshake = Effect.async<Socket, HandshakeError>((resume) => {
       const ws = new WebSocket(url, {
         headers: { ...options.headers },
         perMessageDeflate: options.perMessageDeflate,
@@ -185,6 +191,11 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
         push({ _tag: "End" })
       })
       return Effect.sync(() => ws.terminate())
+    })
+    // On timeout the pending handshake is interrupted, and its canceler drops the socket.
+    return yield* Effect.timeoutFail(handshake, {
+      duration: connectTimeout,
+      onTimeout: (): HandshakeError => ({ _tag: "Timeout", after: connectTimeout })
     })
   })
 

@@ -9,6 +9,7 @@ import * as Exit from "effect/Exit"
 import * as Queue from "effect/Queue"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import * as Net from "node:net"
 import type { AddressInfo } from "node:net"
 import { type WebSocket, WebSocketServer } from "ws"
 
@@ -92,3 +93,46 @@ export const listenHttp = (handler: Http.RequestListener) =>
         server.close(() => resume(Effect.void))
       })
   )
+
+/** A raw connection of {@link listenSilent}: the bytes it sent and when it closed. */
+export interface SilentConn {
+  readonly received: Deferred.Deferred<string>
+  readonly closed: Deferred.Deferred<void>
+}
+
+/**
+ * A raw `net` server on 127.0.0.1 that accepts connections, reads the request head and never
+ * answers (a handshake that never completes). Closed with the scope.
+ */
+export const listenSilent = Effect.gen(function* () {
+  const connections = yield* Queue.unbounded<SilentConn>()
+  const sockets = new Set<Net.Socket>()
+  const server = yield* Effect.acquireRelease(
+    Effect.async<Net.Server>((resume) => {
+      const server = Net.createServer((socket) => {
+        sockets.add(socket)
+        const received = Effect.runSync(Deferred.make<string>())
+        const closed = Effect.runSync(Deferred.make<void>())
+        let head = ""
+        socket.on("data", (chunk) => {
+          head += chunk.toString("latin1")
+          if (head.includes("\r\n\r\n")) Deferred.unsafeDone(received, Exit.succeed(head))
+        })
+        socket.on("error", () => {})
+        socket.on("close", () => {
+          sockets.delete(socket)
+          Deferred.unsafeDone(closed, Exit.void)
+        })
+        Queue.unsafeOffer(connections, { received, closed })
+      })
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    }),
+    (server) =>
+      Effect.async<void>((resume) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resume(Effect.void))
+      })
+  )
+  const { port } = server.address() as AddressInfo
+  return { connections, port, origin: `http://127.0.0.1:${port}` }
+})
