@@ -183,18 +183,28 @@ export const parseWrappedErrorEvent = (text: string, parsed?: unknown): ApiError
   )
 }
 
+/** A whole number, or one too large to tell (non-finite): anything but a fraction or a non-number. */
+const isWholeOrHuge = (value: unknown): boolean =>
+  typeof value === "number" && (Number.isInteger(value) || !Number.isFinite(value))
+
+/**
+ * A window: `null` when it does not parse (the event is swallowed). Values JSON parses but the HTTP
+ * header parser rejects are treated as that parser does: a non-finite `used_percent` (`1e999` parses
+ * to `Infinity`) leaves no window, a `window_minutes` / `reset_at` beyond a safe integer is absent.
+ */
 const parseWindow = (value: unknown): RateLimits.RateLimitWindow | undefined | null => {
   if (value === undefined || value === null) return undefined
   if (!isObject(value) || typeof value.used_percent !== "number") return null
   const windowMinutes = value.window_minutes
   const resetAt = value.reset_at
-  if (windowMinutes != null && !Number.isInteger(windowMinutes)) return null
-  if (resetAt != null && !Number.isInteger(resetAt)) return null
+  if (windowMinutes != null && !isWholeOrHuge(windowMinutes)) return null
+  if (resetAt != null && !isWholeOrHuge(resetAt)) return null
+  if (!Number.isFinite(value.used_percent)) return undefined
   const window: { used_percent: number; window_minutes?: number; resets_at?: number } = {
     used_percent: value.used_percent
   }
-  if (typeof windowMinutes === "number") window.window_minutes = windowMinutes
-  if (typeof resetAt === "number") window.resets_at = resetAt
+  if (Number.isSafeInteger(windowMinutes)) window.window_minutes = windowMinutes as number
+  if (Number.isSafeInteger(resetAt)) window.resets_at = resetAt as number
   return window
 }
 
@@ -202,7 +212,9 @@ const optionalString = (value: unknown): string | undefined | null =>
   value === undefined || value === null ? undefined : typeof value === "string" ? value : null
 
 /**
- * A `codex.rate_limits` event as a snapshot; `undefined` when any field fails to parse.
+ * A `codex.rate_limits` event as a snapshot; `undefined` when any field fails to parse. Numbers are
+ * bounded as in the HTTP headers: a window whose `used_percent` is not finite is left out, and a
+ * `window_minutes` / `reset_at` that is not a safe integer is absent (never `Infinity`).
  *
  * @since 0.1.0
  * @category decoding

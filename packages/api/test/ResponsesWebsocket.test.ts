@@ -219,6 +219,24 @@ describe("ResponsesWebsocket codex.rate_limits", () => {
   })
 })
 
+describe("ResponsesWebsocket codex.rate_limits bounds", () => {
+  it("drops non-finite percentages and unsafe integers as the HTTP header parser does", () => {
+    const event = JSON.parse(
+      '{"type":"codex.rate_limits","rate_limits":{"primary":{"used_percent":1e999,"reset_at":1},' +
+        '"secondary":{"used_percent":-1e999}},"credits":{"has_credits":true,"unlimited":false}}'
+    )
+    expect(ResponsesWebsocket.parseRateLimitsEvent(event)).toEqual({
+      limit_id: "codex",
+      credits: { has_credits: true, unlimited: false }
+    })
+    const big = JSON.parse(
+      '{"type":"codex.rate_limits","rate_limits":{"primary":{"used_percent":50,' +
+        '"window_minutes":1e300,"reset_at":9007199254740993}}}'
+    )
+    expect(ResponsesWebsocket.parseRateLimitsEvent(big)).toEqual({ limit_id: "codex", primary: { used_percent: 50 } })
+  })
+})
+
 describe("ResponsesWebsocket request frame", () => {
   it("serializes response.create in the reference key order with the WS-only fields", () => {
     const item = Either.getOrThrow(
@@ -549,6 +567,33 @@ describe("ResponsesWebsocket e2e", () => {
           })
         )
       )
+    })
+  )
+
+  it.scoped("codex.rate_limits frames never carry Infinity or unsafe integers over the wire", () =>
+    Effect.gen(function* () {
+      const { connection, conn } = yield* connected()
+      const fiber = yield* started(connection, conn)
+      // Raw text: JSON.stringify cannot write these numbers, a server can.
+      conn.socket.send(
+        '{"type":"codex.rate_limits","rate_limits":{"primary":{"used_percent":1e999,"window_minutes":60},' +
+          '"secondary":{"used_percent":25,"window_minutes":60,"reset_at":1e400}}}'
+      )
+      conn.socket.send(
+        '{"type":"codex.rate_limits","metered_limit_name":"other","rate_limits":{"primary":{"used_percent":5,' +
+          '"reset_at":123456789012345678901234567890}}}'
+      )
+      yield* conn.sendJson(completed("r"))
+      const events = yield* Fiber.join(fiber)
+      expect(tags(events)).toEqual(["RateLimits", "RateLimits", "Completed"])
+      const snapshots = events.flatMap((item) =>
+        Either.isRight(item) && item.right._tag === "RateLimits" ? [item.right.snapshot] : []
+      )
+      expect(snapshots).toEqual([
+        { limit_id: "codex", secondary: { used_percent: 25, window_minutes: 60 } },
+        { limit_id: "other", primary: { used_percent: 5 } }
+      ])
+      expect(JSON.stringify(snapshots)).not.toMatch(/null|Infinity/)
     })
   )
 
