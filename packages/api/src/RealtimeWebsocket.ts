@@ -213,7 +213,11 @@ const makeConnection = (socket: Ws.Socket, parser: EventParser): RealtimeWebsock
             error.closed ? closedError() : ApiError.stream(`failed to send realtime request: ${error.message}`)
           )
     )
-  const sendJson = (value: unknown) => Effect.suspend(() => sendPayload(JSON.stringify(value)))
+  const sendJson = (value: unknown) =>
+    Effect.flatMap(
+      Ws.encodeJson(() => value),
+      sendPayload
+    )
 
   const readLoop: Effect.Effect<Option.Option<RealtimeEvent>, ApiError.ApiError> = Effect.suspend(() => {
     if (readerClosed || writerClosed) return Effect.succeed(Option.none())
@@ -267,7 +271,11 @@ const makeConnection = (socket: Ws.Socket, parser: EventParser): RealtimeWebsock
     sendConversationHandoffAppend: (handoffId, outputText) =>
       sendJson({ type: "conversation.handoff.append", handoff_id: handoffId, output_text: outputText }),
     sendResponseCreate: sendJson({ type: "response.create" }),
-    sendSessionUpdate: (config) => Effect.suspend(() => sendPayload(sessionUpdateFrame(config))),
+    sendSessionUpdate: (config) =>
+      Effect.flatMap(
+        Ws.encodeJson(() => ({ type: "session.update", session: RealtimeSession.sessionJson(config) })),
+        sendPayload
+      ),
     sendPayload,
     close,
     nextEvent: readLoop,

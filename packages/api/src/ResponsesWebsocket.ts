@@ -507,8 +507,10 @@ const makeConnection = (
           )
           const head = Stream.fromIterable(connectionEvents())
           if (isClosed()) return Stream.concat(head, Stream.fail(failed("websocket connection is closed")))
-          const text = JSON.stringify(toWire(request))
-          return Stream.concat(head, responseEvents(text))
+          // An unserialisable request fails before anything is sent: the connection stays usable.
+          const text = yield* Effect.either(Ws.encodeJson(() => toWire(request)))
+          if (text._tag === "Left") return Stream.concat(head, Stream.fail(text.left))
+          return Stream.concat(head, responseEvents(text.right))
         })
       )
   }

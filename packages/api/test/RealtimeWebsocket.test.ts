@@ -156,6 +156,26 @@ describe("RealtimeWebsocket e2e", () => {
     })
   )
 
+  it.scoped("a frame that cannot be serialised is a Build error and nothing is sent", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const connection = yield* clientFor(server.baseUrl).connect(v1Config())
+      const conn = yield* Queue.take(server.connections)
+      yield* conn.nextJson
+      const cyclic: Record<string, unknown> = {}
+      cyclic.self = cyclic
+      for (const data of [10n, cyclic]) {
+        const error = yield* Effect.flip(connection.sendAudioFrame({ data: data as unknown as string }))
+        expect(error._tag).toBe("Transport")
+        expect((error as ApiError.Transport).error._tag).toBe("Build")
+        expect(error.message).toMatch(/^request build error: failed to serialize JSON body: TypeError: /)
+      }
+      expect(connection.isClosed()).toBe(false)
+      yield* connection.sendAudioFrame({ data: "AQID" })
+      expect(yield* conn.nextJson).toEqual({ type: "input_audio_buffer.append", audio: "AQID" })
+    })
+  )
+
   it.scoped("send_does_not_block_while_next_event_waits_for_inbound_data (V2, text item)", () =>
     Effect.gen(function* () {
       const server = yield* listen()

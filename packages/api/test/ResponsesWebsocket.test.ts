@@ -597,6 +597,30 @@ describe("ResponsesWebsocket e2e", () => {
     })
   )
 
+  it.scoped(
+    "a request that cannot be serialised is a Build error; nothing is sent and the connection stays usable",
+    () =>
+      Effect.gen(function* () {
+        const { connection, conn } = yield* connected()
+        const cyclic: Record<string, unknown> = { type: "function" }
+        cyclic.self = cyclic
+        for (const tools of [[{ type: "function", max: 1n }], [cyclic]]) {
+          const items = yield* collect(connection.streamRequest(request({ tools })))
+          expect(items).toHaveLength(1)
+          const error = Either.getLeft(items[0]!).pipe(Option.getOrThrow)
+          expect(error._tag).toBe("Transport")
+          const inner = (error as ApiError.Transport).error
+          expect(inner._tag).toBe("Build")
+          expect(inner.message).toMatch(/^request build error: failed to serialize JSON body: TypeError: /)
+          expect(connection.isClosed()).toBe(false)
+        }
+        expect(Option.isNone(yield* Queue.poll(conn.received))).toBe(true)
+        const fiber = yield* started(connection, conn)
+        yield* conn.sendJson(completed("after"))
+        expect(tags(yield* Fiber.join(fiber))).toEqual(["Completed"])
+      })
+  )
+
   it.scoped("response.failed is returned immediately (no wait for close or timeout)", () =>
     Effect.gen(function* () {
       const { connection, conn } = yield* connected()

@@ -15,6 +15,7 @@
  * @internal
  */
 import * as CustomCa from "@codex/client/CustomCa"
+import * as TransportError from "@codex/client/TransportError"
 import * as Headers from "@effect/platform/Headers"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -23,7 +24,34 @@ import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import type { IncomingMessage } from "node:http"
 import WebSocket from "ws"
+import * as ApiError from "../ApiError.js"
 import { WebsocketTls } from "../WebsocketTls.js"
+
+/**
+ * The value `build` returns as the text of a frame. A value `JSON.stringify` rejects (a BigInt, a
+ * cycle) or cannot represent, or a throwing `build`, is a typed `Build` error, as an HTTP JSON body is.
+ * @internal
+ */
+export const encodeJson = (build: () => unknown): Effect.Effect<string, ApiError.ApiError> =>
+  Effect.suspend(() => {
+    let text: string | undefined
+    try {
+      text = JSON.stringify(build()) as string | undefined
+    } catch (cause) {
+      return Effect.fail(
+        ApiError.fromTransport(
+          new TransportError.Build({ reason: `failed to serialize JSON body: ${String(cause)}`, cause })
+        )
+      )
+    }
+    return text === undefined
+      ? Effect.fail(
+          ApiError.fromTransport(
+            new TransportError.Build({ reason: "failed to serialize JSON body: value is not JSON" })
+          )
+        )
+      : Effect.succeed(text)
+  })
 
 /** @internal */
 export type Frame =
