@@ -1,7 +1,10 @@
 // Packs every publishable package under packages/* with `pnpm pack` (which applies
 // `publishConfig`) and checks the tarball is what users will install: built `dist` entry points,
 // every `exports` target present, no sources or tests, no `@codex/source` condition, no
-// `workspace:` specifiers, a README, and no import of a package the manifest does not declare.
+// `workspace:` specifiers, a README, a LICENSE identical to the root one (matching the `license`
+// field), `repository` / `homepage` / `bugs`, ranges (never exact pins) for dependencies, the
+// supported majors of effect and @effect/* as peer ranges, and no import of a package the manifest
+// does not declare.
 // Needs a built `dist` in each package (`pnpm build`). Exits 1 when any package fails.
 // Usage: node scripts/check-pack.mjs [package-dir ...]   (default: every packages/* directory)
 import { execFileSync } from "node:child_process"
@@ -14,6 +17,41 @@ import { fileURLToPath } from "node:url"
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const packagesDir = path.join(root, "packages")
 const builtins = new Set(builtinModules)
+const rootLicense = fs.readFileSync(path.join(root, "LICENSE"), "utf8")
+
+// The majors we support; the README's install lines pin the same ones.
+const supported = { effect: "^3.22", "@effect/platform": "^0.97", "@effect/platform-node": "^0.108" }
+
+/** An exact version (`1.2.3`, `=1.2.3`, `v1.2.3`): what a published dependency must not be. */
+const isExactPin = (spec) => /^[=v]?\d+\.\d+\.\d+(-[\w.]+)?$/.test(String(spec).trim())
+
+const checkMetadata = (manifest, files, unpacked, relativeDir, problems) => {
+  if (!files.includes("LICENSE")) problems.push("LICENSE is missing")
+  else if (fs.readFileSync(path.join(unpacked, "LICENSE"), "utf8") !== rootLicense) {
+    problems.push("LICENSE differs from the repository's LICENSE")
+  }
+  if (manifest.license !== "Apache-2.0") problems.push(`license is ${manifest.license}, the LICENSE file is Apache-2.0`)
+  const repository = manifest.repository
+  if (typeof repository?.url !== "string" || repository.url === "") problems.push("repository.url is missing")
+  else if (repository.directory !== relativeDir) {
+    problems.push(`repository.directory is ${repository.directory}, expected ${relativeDir}`)
+  }
+  if (typeof manifest.homepage !== "string" || !manifest.homepage.startsWith("https://")) {
+    problems.push("homepage is missing")
+  }
+  if (typeof manifest.bugs?.url !== "string" || !manifest.bugs.url.startsWith("https://")) {
+    problems.push("bugs.url is missing")
+  }
+  for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+    for (const [dep, spec] of Object.entries(manifest[field] ?? {})) {
+      if (isExactPin(spec)) problems.push(`${field}.${dep} is pinned to ${spec}; publish a range (the lockfile pins)`)
+      const want = supported[dep]
+      if (want !== undefined && !String(spec).startsWith(want)) {
+        problems.push(`${field}.${dep} is ${spec}; the supported range starts with ${want}`)
+      }
+    }
+  }
+}
 
 /** The string targets of an `exports` value, with the condition path that led to each. */
 const exportTargets = (value, where, out) => {
@@ -136,6 +174,7 @@ const checkPackage = (dir) => {
     }
     if (workspaceSpecs.length > 0) problems.push(`workspace: specifiers left: ${workspaceSpecs.join(", ")}`)
     checkExports(manifest, files, problems)
+    checkMetadata(manifest, files, unpacked, path.relative(root, dir), problems)
     for (const field of ["main", "types", "module"]) {
       if (typeof manifest[field] === "string" && !files.includes(manifest[field].replace(/^\.\//, ""))) {
         problems.push(`${field}: ${manifest[field]} is not in the tarball`)
