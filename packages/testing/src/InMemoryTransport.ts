@@ -19,6 +19,9 @@ import { concatBytes, decodeText, parseJson, Queue, render, routeOf } from "./in
 import type { RecordedRequest } from "./ResponsesServer.js"
 
 /**
+ * What the transport answers: `{ script, defaults }`, or a bare {@link Script} as a shorthand for
+ * `{ script }`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -26,6 +29,18 @@ export interface Options {
   readonly script?: Script | undefined
   readonly defaults?: Defaults | undefined
 }
+
+/**
+ * `{ script, defaults }` or a bare script (a record of routes to arrays of responses).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Input = Options | Script
+
+// A script maps routes to arrays; the values of `Options` (`script`, `defaults`) are never arrays.
+const toOptions = (input: Input): Options =>
+  Object.values(input).some((value) => Array.isArray(value)) ? { script: input as Script } : (input as Options)
 
 /**
  * @since 0.1.0
@@ -74,7 +89,8 @@ const record = (request: Request.Request): Effect.Effect<RecordedRequest, Transp
  * @since 0.1.0
  * @category constructors
  */
-export const unsafeMake = (options: Options = {}): InMemoryTransport => {
+export const unsafeMake = (input: Input = {}): InMemoryTransport => {
+  const options = toOptions(input)
   const queue = new Queue(options.script, options.defaults)
   const requests: Array<RecordedRequest> = []
 
@@ -141,10 +157,12 @@ export const unsafeMake = (options: Options = {}): InMemoryTransport => {
 }
 
 /**
+ * Builds the transport and its recorder (`requests`, `enqueue`) in an Effect.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<InMemoryTransport> => Effect.sync(() => unsafeMake(options))
+export const make = (input: Input = {}): Effect.Effect<InMemoryTransport> => Effect.sync(() => unsafeMake(input))
 
 /**
  * Provides `HttpTransport` from a transport built with {@link make} / {@link unsafeMake}.
@@ -156,8 +174,11 @@ export const layerFrom = (self: InMemoryTransport): Layer.Layer<HttpTransport> =
   Layer.succeed(HttpTransport, self.transport)
 
 /**
+ * Provides `HttpTransport` answering from a script: `layer({ "/responses": [...] })` or
+ * `layer({ script, defaults })`. Each build of the layer starts from the beginning of the script.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpTransport> =>
-  Layer.sync(HttpTransport, () => unsafeMake(options).transport)
+export const layer = (input: Input = {}): Layer.Layer<HttpTransport> =>
+  Layer.sync(HttpTransport, () => unsafeMake(input).transport)

@@ -1,6 +1,7 @@
 import * as Auth from "@codex/api/Auth"
 import * as HttpTransport from "@codex/client/HttpTransport"
 import * as Provider from "@codex/api/Provider"
+import type { ResponseEvent } from "@codex/api/ResponseEvent"
 import * as Responses from "@codex/api/Responses"
 import * as Request from "@codex/client/Request"
 import { describe, expect, it } from "@effect/vitest"
@@ -196,4 +197,36 @@ describe("InMemoryTransport with the ResponsesClient", () => {
       expect(Either.isLeft(result) && result.left._tag).toBe("Stream")
     })
   )
+
+  const textOf = (events: ReadonlyArray<ResponseEvent>) =>
+    events.flatMap((event) => (event._tag === "OutputTextDelta" ? [event.delta] : [])).join("")
+
+  it.effect("layer takes a bare script as well as { script, defaults }, and both answer the same", () =>
+    Effect.gen(function* () {
+      const script: Fixture.Script = { "/responses": [{ events: Fixture.textAnswer(["Hel", "lo"]) }] }
+      const run = (transport: Layer.Layer<HttpTransport.HttpTransport>) =>
+        Effect.gen(function* () {
+          const client = yield* Responses.make
+          return Chunk.toArray(yield* Stream.runCollect(client.stream({ model: "m", input: [] })))
+        }).pipe(
+          Effect.provide(
+            Layer.mergeAll(transport, Auth.layerNone, Provider.layer(Provider.make({ baseUrl: "http://t.invalid/v1" })))
+          )
+        )
+      expect(textOf(yield* run(InMemoryTransport.layer(script)))).toBe("Hello")
+      expect(textOf(yield* run(InMemoryTransport.layer({ script })))).toBe("Hello")
+      // Defaults only: the bare-script shorthand does not swallow the options form.
+      const defaults = InMemoryTransport.unsafeMake({ defaults: { "/x": { body: "again" } } })
+      for (let i = 0; i < 2; i++) {
+        const r = yield* defaults.transport.execute(Request.make("GET", `${base}/x`))
+        expect(decoder.decode(r.body)).toBe("again")
+      }
+    })
+  )
+
+  it("a route whose value is not an array of responses does not type-check", () => {
+    // @ts-expect-error a route maps to an array of scripted responses
+    const wrong = () => InMemoryTransport.layer({ "/responses": { events: Fixture.textAnswer(["Hi"]) } })
+    expect(typeof wrong).toBe("function")
+  })
 })
