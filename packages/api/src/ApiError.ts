@@ -70,11 +70,25 @@ export class Stream extends Data.TaggedError("Stream")<{ readonly reason: string
 }
 
 /**
+ * What the server said in a `response.failed` event, kept next to the fixed display string.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServerSaid {
+  /** `error.message` of the event, when it had one. */
+  readonly serverMessage?: string | undefined
+}
+
+/**
  * @since 0.1.0
  * @category errors
  */
-export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceeded")<{}> {
+export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceeded")<ServerSaid> {
   readonly [TypeId]: TypeId = TypeId
+  constructor(args: ServerSaid = {}) {
+    super(args)
+  }
   override get message(): string {
     return "context window exceeded"
   }
@@ -84,8 +98,11 @@ export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceed
  * @since 0.1.0
  * @category errors
  */
-export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<{}> {
+export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<ServerSaid> {
   readonly [TypeId]: TypeId = TypeId
+  constructor(args: ServerSaid = {}) {
+    super(args)
+  }
   override get message(): string {
     return "quota exceeded"
   }
@@ -95,8 +112,11 @@ export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<{}> {
  * @since 0.1.0
  * @category errors
  */
-export class UsageNotIncluded extends Data.TaggedError("UsageNotIncluded")<{}> {
+export class UsageNotIncluded extends Data.TaggedError("UsageNotIncluded")<ServerSaid> {
   readonly [TypeId]: TypeId = TypeId
+  constructor(args: ServerSaid = {}) {
+    super(args)
+  }
   override get message(): string {
     return "usage not included"
   }
@@ -155,8 +175,11 @@ export class CyberPolicy extends Data.TaggedError("CyberPolicy")<{ readonly reas
  * @since 0.1.0
  * @category errors
  */
-export class ServerOverloaded extends Data.TaggedError("ServerOverloaded")<{}> {
+export class ServerOverloaded extends Data.TaggedError("ServerOverloaded")<ServerSaid> {
   readonly [TypeId]: TypeId = TypeId
+  constructor(args: ServerSaid = {}) {
+    super(args)
+  }
   override get message(): string {
     return "server overloaded"
   }

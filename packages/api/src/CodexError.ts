@@ -2,9 +2,13 @@
  * The errors a Codex caller acts on, and {@link mapApiError}, which classifies an {@link ApiError}
  * the way the reference's `map_api_error` does (HTTP status, JSON error body, headers).
  *
- * Improvement over the reference: every error mapped from an HTTP response keeps what the server
- * said — `status`, `url`, `body`, the request id (`x-request-id` ?? `x-oai-request-id`) and, when the
- * headers carry one, the rate-limit snapshot of the active limit family.
+ * Improvements over the reference: every error mapped from an HTTP response keeps what the server
+ * said — `status`, `url`, `body`, its `error.message` (`serverMessage`, also shown in the message),
+ * the request id (`x-request-id` ?? `x-oai-request-id`) and, when the headers carry one, the
+ * rate-limit snapshot of the active limit family; the errors of a `response.failed` event keep its
+ * `error.message` too. An unexpected `4xx` other than `408` / `409` is not retryable (the reference
+ * retries every unexpected status, including `401` and `403`), and a `429` says it was rate limited
+ * rather than "exceeded retry limit" (429 is retried only when the provider opts in).
  *
  * ```ts
  * Match.valueTags(mapApiError(error), {
@@ -54,12 +58,17 @@ export interface HttpDetails {
   readonly requestId?: string | undefined
   /** Snapshot of the active limit family, when the headers carry rate-limit data. */
   readonly rateLimits?: RateLimits.RateLimitSnapshot | undefined
+  /** The server's own words: `error.message` of a JSON error body, when it has one. */
+  readonly serverMessage?: string | undefined
 }
 
 const suffix = (label: string, value: string | undefined): string => (value === undefined ? "" : `, ${label}: ${value}`)
 
 const where = (details: HttpDetails): string =>
   details.status === undefined ? "" : ` (HTTP ${details.status}${suffix("request id", details.requestId)})`
+
+const said = (details: { readonly serverMessage?: string | undefined }): string =>
+  details.serverMessage === undefined ? "" : `: ${details.serverMessage}`
 
 /**
  * The model is at capacity (`503` with `server_is_overloaded` / `slow_down`, or the stream said so).
@@ -70,7 +79,7 @@ const where = (details: HttpDetails): string =>
 export class ServerOverloaded extends Data.TaggedError("ServerOverloaded")<HttpDetails> {
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `the selected model is at capacity; try again later or pick a different model${where(this)}`
+    return `the selected model is at capacity${said(this)}; try again later or pick a different model${where(this)}`
   }
   get isRetryable(): boolean {
     return false
@@ -102,7 +111,7 @@ export class CyberPolicy extends Data.TaggedError("CyberPolicy")<HttpDetails & {
 export class InvalidImageRequest extends Data.TaggedError("InvalidImageRequest")<HttpDetails> {
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `the request contains an image the server could not read; remove or replace it${where(this)}`
+    return `the request contains an image the server could not read${said(this)}; remove or replace it${where(this)}`
   }
   get isRetryable(): boolean {
     return false
@@ -110,7 +119,8 @@ export class InvalidImageRequest extends Data.TaggedError("InvalidImageRequest")
 }
 
 /**
- * The server rejected the request (`400`); `reason` is the entire body for HTTP errors.
+ * The server rejected the request (`400`); `reason` is the entire body for HTTP errors, the message
+ * shows the server's `error.message` when the body has one.
  *
  * @since 0.1.0
  * @category errors
@@ -118,7 +128,7 @@ export class InvalidImageRequest extends Data.TaggedError("InvalidImageRequest")
 export class InvalidRequest extends Data.TaggedError("InvalidRequest")<HttpDetails & { readonly reason: string }> {
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `invalid request: ${this.reason}${where(this)}`
+    return `invalid request: ${this.serverMessage ?? this.reason}${where(this)}`
   }
   get isRetryable(): boolean {
     return false
@@ -132,7 +142,7 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<HttpDetai
 export class InternalServerError extends Data.TaggedError("InternalServerError")<HttpDetails> {
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `the server had an internal error; retry shortly${where(this)}`
+    return `the server had an internal error${said(this)}; retry shortly${where(this)}`
   }
   get isRetryable(): boolean {
     return true
@@ -158,7 +168,7 @@ export class UsageLimitReached extends Data.TaggedError("UsageLimitReached")<
     const plan = this.planType === undefined ? "" : ` for the ${this.planType} plan`
     const reset = this.resetsAt === undefined ? "" : `; it resets at ${DateTime.formatIso(this.resetsAt)}`
     const promo = this.promoMessage === undefined ? "" : `. ${this.promoMessage}`
-    return `usage limit reached${plan}${reset}${promo}${where(this)}`
+    return `usage limit reached${plan}${said(this)}${reset}${promo}${where(this)}`
   }
   get isRetryable(): boolean {
     return false
@@ -174,7 +184,7 @@ export class UsageLimitReached extends Data.TaggedError("UsageLimitReached")<
 export class UsageNotIncluded extends Data.TaggedError("UsageNotIncluded")<HttpDetails> {
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `Codex usage is not included in this plan; upgrade the plan or use an API key${where(this)}`
+    return `Codex usage is not included in this plan${said(this)}; upgrade the plan or use an API key${where(this)}`
   }
   get isRetryable(): boolean {
     return false
@@ -182,7 +192,8 @@ export class UsageNotIncluded extends Data.TaggedError("UsageNotIncluded")<HttpD
 }
 
 /**
- * Retries were exhausted (or a `429` that is not a usage limit). `requestId` is
+ * A `429` that is not a usage limit (whether or not it was retried: 429 is retried only when the
+ * provider opts in), or retries exhausted without a response (`status` 500). `requestId` is
  * `x-request-id` ?? `x-oai-request-id` ?? `cf-ray`.
  *
  * @since 0.1.0
@@ -191,7 +202,9 @@ export class UsageNotIncluded extends Data.TaggedError("UsageNotIncluded")<HttpD
 export class RetryLimit extends Data.TaggedError("RetryLimit")<HttpDetails & { readonly status: number }> {
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `exceeded retry limit, last status: ${this.status}${suffix("request id", this.requestId)}`
+    return this.status === 429
+      ? `rate limited${said(this)}; slow down and retry later${where(this)}`
+      : `exceeded retry limit, last status: ${this.status}${suffix("request id", this.requestId)}`
   }
   get isRetryable(): boolean {
     return false
@@ -200,6 +213,8 @@ export class RetryLimit extends Data.TaggedError("RetryLimit")<HttpDetails & { r
 
 /**
  * Any other status. `identityErrorCode` is `error.code` of the base64 JSON in `x-error-json`.
+ * Retryable only for statuses a retry can change: `408`, `409` and `5xx` (never `401`, `403`,
+ * `404`, ...).
  *
  * @since 0.1.0
  * @category errors
@@ -215,13 +230,13 @@ export class UnexpectedStatus extends Data.TaggedError("UnexpectedStatus")<
 > {
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `unexpected status ${this.status}: ${this.body}${suffix("url", this.url)}${suffix("cf-ray", this.cfRay)}${suffix(
+    return `unexpected status ${this.status}: ${this.serverMessage ?? this.body}${suffix("url", this.url)}${suffix("cf-ray", this.cfRay)}${suffix(
       "request id",
       this.requestId
     )}${suffix("auth error", this.identityAuthorizationError)}${suffix("auth error code", this.identityErrorCode)}`
   }
   get isRetryable(): boolean {
-    return true
+    return this.status >= 500 || this.status === 408 || this.status === 409
   }
 }
 
@@ -262,10 +277,15 @@ export class Stream extends Data.TaggedError("Stream")<{
  * @since 0.1.0
  * @category errors
  */
-export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceeded")<{}> {
+export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceeded")<{
+  readonly serverMessage?: string | undefined
+}> {
   readonly [TypeId]: TypeId = TypeId
+  constructor(args: { readonly serverMessage?: string | undefined } = {}) {
+    super(args)
+  }
   override get message(): string {
-    return "the model's context window was exceeded; start a new conversation or compact the history"
+    return `the model's context window was exceeded${said(this)}; start a new conversation or compact the history`
   }
   get isRetryable(): boolean {
     return false
@@ -276,10 +296,15 @@ export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceed
  * @since 0.1.0
  * @category errors
  */
-export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<{}> {
+export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<{
+  readonly serverMessage?: string | undefined
+}> {
   readonly [TypeId]: TypeId = TypeId
+  constructor(args: { readonly serverMessage?: string | undefined } = {}) {
+    super(args)
+  }
   override get message(): string {
-    return "quota exceeded; check your plan and billing details"
+    return `quota exceeded${said(this)}; check your plan and billing details`
   }
   get isRetryable(): boolean {
     return false
@@ -312,8 +337,9 @@ export type CodexError =
 export const isCodexError = (u: unknown): u is CodexError => Predicate.hasProperty(u, TypeId)
 
 /**
- * Whether a caller should retry (the reference's `CodexErr::is_retryable`): stream breaks, timeouts,
- * unexpected statuses and internal server errors are; limits, policy and request errors are not.
+ * Whether a caller should retry: stream breaks, timeouts, internal server errors and unexpected
+ * `5xx` / `408` / `409` statuses are; limits, policy and request errors, and `401` / `403` / other
+ * `4xx` statuses are not.
  *
  * @since 0.1.0
  * @category predicates
@@ -397,21 +423,23 @@ const fromHttp = (error: TransportError.Http): CodexError => {
   const headers = error.headers
   const snapshot =
     headers === undefined ? undefined : RateLimits.parseForLimit(headers, RateLimits.activeLimit(headers))
+  const errorJson = errorObject(parseJson(body))
+  const serverMessage = stringField(errorJson, "message")?.trim()
   const details: HttpDetails = defined({
     status: error.status,
     url: error.url,
     body,
     requestId: requestIdOf(headers),
-    rateLimits: snapshot !== undefined && RateLimits.hasData(snapshot) ? snapshot : undefined
+    rateLimits: snapshot !== undefined && RateLimits.hasData(snapshot) ? snapshot : undefined,
+    serverMessage: serverMessage === undefined || serverMessage.length === 0 ? undefined : serverMessage
   })
   const status = error.status
 
   if (status === 503) {
-    const code = stringField(errorObject(parseJson(body)), "code")
+    const code = stringField(errorJson, "code")
     if (code !== undefined && overloadCodes.includes(code)) return new ServerOverloaded(details)
   }
   if (status === 400) {
-    const errorJson = errorObject(parseJson(body))
     if (stringField(errorJson, "code") === "cyber_policy") {
       const message = stringField(errorJson, "message")?.trim()
       return new CyberPolicy({
@@ -470,7 +498,7 @@ const fromTransport = (error: TransportError.TransportError): CodexError => {
 }
 
 /**
- * Classifies an API error (spec 4.5). HTTP errors are checked in this order: `503` with
+ * Classifies an API error. HTTP errors are checked in this order: `503` with
  * `error.code` `server_is_overloaded` / `slow_down` → {@link ServerOverloaded}; `400` →
  * {@link CyberPolicy} (`error.code: cyber_policy`, also inside a WebSocket error envelope), else
  * {@link InvalidImageRequest} (invalid image text), else {@link InvalidRequest} with the whole body;
@@ -494,16 +522,16 @@ export const mapApiError = (error: ApiError): CodexError => {
         error.delay === undefined ? { reason: error.reason } : { reason: error.reason, delay: error.delay }
       )
     case "ContextWindowExceeded":
-      return new ContextWindowExceeded()
+      return new ContextWindowExceeded(defined({ serverMessage: error.serverMessage }))
     case "QuotaExceeded":
-      return new QuotaExceeded()
+      return new QuotaExceeded(defined({ serverMessage: error.serverMessage }))
     case "UsageNotIncluded":
-      return new UsageNotIncluded({})
+      return new UsageNotIncluded(defined({ serverMessage: error.serverMessage }))
     case "InvalidRequest":
       return new InvalidRequest({ reason: error.reason })
     case "CyberPolicy":
       return new CyberPolicy({ reason: error.reason })
     case "ServerOverloaded":
-      return new ServerOverloaded({})
+      return new ServerOverloaded(defined({ serverMessage: error.serverMessage }))
   }
 }

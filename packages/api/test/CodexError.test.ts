@@ -162,7 +162,16 @@ describe("CodexError.mapApiError", () => {
     )
     expect(a.status).toBe(429)
     expect(a.requestId).toBe("r1")
-    expect(a.message).toBe("exceeded retry limit, last status: 429, request id: r1")
+    // a 429 is not retried by default: the message says what happened, not "exceeded retry limit"
+    expect(a.message).toBe("rate limited; slow down and retry later (HTTP 429, request id: r1)")
+    expect(a.isRetryable).toBe(false)
+    const said = expectTag(
+      http(429, `{"error":{"message":"Rate limit reached for gpt-5","type":"tokens"}}`),
+      "RetryLimit"
+    )
+    expect(said.serverMessage).toBe("Rate limit reached for gpt-5")
+    expect(said.message).toBe("rate limited: Rate limit reached for gpt-5; slow down and retry later (HTTP 429)")
+    expect(said.message).not.toContain("retry limit")
     expect(
       expectTag(http(429, "slow down", { "x-oai-request-id": "r2", "cf-ray": "ray" }), "RetryLimit").requestId
     ).toBe("r2")
@@ -189,10 +198,52 @@ describe("CodexError.mapApiError", () => {
     expect(error.cfRay).toBe("ray-401")
     expect(error.identityAuthorizationError).toBe("missing_authorization_header")
     expect(error.identityErrorCode).toBe("token_expired")
-    expect(error.isRetryable).toBe(true)
+    expect(error.isRetryable).toBe(false)
     expect(error.message).toBe(
       "unexpected status 401: unauthorized, url: https://example.com/v1/responses, cf-ray: ray-401, request id: req-401, auth error: missing_authorization_header, auth error code: token_expired"
     )
+  })
+
+  it("never marks 400 / 401 / 403 / 404 retryable; 408, 409 and 5xx are", () => {
+    const auth = `{"error":{"message":"Incorrect API key provided: sk-...abc.","type":"invalid_request_error","code":"invalid_api_key"}}`
+    for (const status of [400, 401, 403, 404, 422]) {
+      const error = http(status, auth)
+      expect(error.isRetryable, String(status)).toBe(false)
+      expect(CodexError.isRetryable(error), String(status)).toBe(false)
+    }
+    for (const status of [408, 409, 500, 502, 503, 504])
+      expect(http(status, "x").isRetryable, String(status)).toBe(true)
+    expect(CodexError.mapApiError(new ApiError.Api({ status: 401, reason: "no" })).isRetryable).toBe(false)
+  })
+
+  it("keeps the server's error.message on every HTTP mapping and shows it in the message", () => {
+    const body = (message: string, extra = "") => `{"error":{"message":${JSON.stringify(message)}${extra}}}`
+    const cases: ReadonlyArray<readonly [number, string, CodexError.CodexError["_tag"]]> = [
+      [401, body("Incorrect API key provided"), "UnexpectedStatus"],
+      [403, body("Country not supported"), "UnexpectedStatus"],
+      [400, body("Unsupported parameter: temperature"), "InvalidRequest"],
+      [400, body("The image data you provided does not represent a valid image."), "InvalidImageRequest"],
+      [500, body("The server had an error processing your request"), "InternalServerError"],
+      [503, body("Slow down", `,"code":"slow_down"`), "ServerOverloaded"],
+      [429, body("Rate limit reached", `,"type":"rate_limit_exceeded"`), "RetryLimit"],
+      [429, body("You have hit your usage limit", `,"type":"usage_limit_reached"`), "UsageLimitReached"],
+      [429, body("Codex is not included in your plan", `,"type":"usage_not_included"`), "UsageNotIncluded"]
+    ]
+    for (const [status, text, tag] of cases) {
+      const error = http(status, text) as CodexError.CodexError & CodexError.HttpDetails
+      const message = (JSON.parse(text) as { error: { message: string } }).error.message
+      expect(error._tag).toBe(tag)
+      expect(error.serverMessage, tag).toBe(message)
+      expect(error.message, tag).toContain(message)
+      expect(error.body).toBe(text)
+    }
+    // the 400 reason stays the entire body (the reference's field), the message is the server's words
+    const invalid = expectTag(http(400, body("Unsupported parameter")), "InvalidRequest")
+    expect(invalid.reason).toBe(body("Unsupported parameter"))
+    expect(invalid.message).toBe("invalid request: Unsupported parameter (HTTP 400)")
+    // not JSON, or no message: no serverMessage
+    expect((http(502, "Bad Gateway") as CodexError.HttpDetails).serverMessage).toBeUndefined()
+    expect((http(502, `{"error":{"message":"  "}}`) as CodexError.HttpDetails).serverMessage).toBeUndefined()
   })
 
   it("ignores an x-error-json that is not base64 JSON", () => {
@@ -222,6 +273,34 @@ describe("CodexError.mapApiError", () => {
       expectTag(CodexError.mapApiError(ApiError.fromTransport(new TransportError.Build({ reason: "bad" }))), "Stream")
         .reason
     ).toBe("bad")
+  })
+
+  it("keeps the server's message of a response.failed error", () => {
+    const serverMessage = "Your input exceeds the context window of this model."
+    const context = expectTag(
+      CodexError.mapApiError(new ApiError.ContextWindowExceeded({ serverMessage })),
+      "ContextWindowExceeded"
+    )
+    expect(context.serverMessage).toBe(serverMessage)
+    expect(context.message).toBe(
+      `the model's context window was exceeded: ${serverMessage}; start a new conversation or compact the history`
+    )
+    expect(
+      expectTag(CodexError.mapApiError(new ApiError.QuotaExceeded({ serverMessage: "No quota" })), "QuotaExceeded")
+        .serverMessage
+    ).toBe("No quota")
+    expect(
+      expectTag(
+        CodexError.mapApiError(new ApiError.UsageNotIncluded({ serverMessage: "Not in plan" })),
+        "UsageNotIncluded"
+      ).message
+    ).toContain("Not in plan")
+    expect(
+      expectTag(CodexError.mapApiError(new ApiError.ServerOverloaded({ serverMessage: "Busy" })), "ServerOverloaded")
+        .serverMessage
+    ).toBe("Busy")
+    // the ApiError keeps the reference's display string
+    expect(new ApiError.ContextWindowExceeded({ serverMessage }).message).toBe("context window exceeded")
   })
 
   it("maps the direct ApiError variants", () => {

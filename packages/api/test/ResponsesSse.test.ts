@@ -156,6 +156,11 @@ describe("Responses SSE decoding", () => {
       ])
       expect(events).toEqual([])
       expect(error?._tag).toBe("ContextWindowExceeded")
+      // the display string stays the reference's; the server's words are kept beside it
+      expect(error?.message).toBe("context window exceeded")
+      expect(error?._tag === "ContextWindowExceeded" && error.serverMessage).toBe(
+        "Your input exceeds the context window of this model."
+      )
     })
   )
 
@@ -176,6 +181,7 @@ describe("Responses SSE decoding", () => {
       ])
       expect(events).toEqual([])
       expect(error?._tag).toBe("QuotaExceeded")
+      expect(error?._tag === "QuotaExceeded" && error.serverMessage).toBe("You exceeded.")
     })
   )
 

@@ -176,7 +176,7 @@ describe("codex-api responses", () => {
       expect(lines.map((l) => l._tag)).toContain("Created")
       expect(lines.at(-1)).toEqual({
         _tag: "Failure",
-        error: { _tag: "ContextWindowExceeded", message: "context window exceeded" }
+        error: { _tag: "ContextWindowExceeded", message: "context window exceeded", serverMessage: "too long" }
       })
       const second = yield* runCli(["responses", "hi", "--output", "json"], env)
       expect(jsonLines(second.stdout).at(-1)).toEqual({

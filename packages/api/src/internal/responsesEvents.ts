@@ -369,13 +369,15 @@ export const classifyFailed = (response: unknown): ApiError.ApiError => {
   if (optionalString(error, "type") === false || optionalString(error, "plan_type") === false) return fallback
   const resetsAt = error.resets_at
   if (resetsAt != null && !isInteger(resetsAt)) return fallback
+  // The reference drops `error.message` for these; we keep it beside the fixed display string.
+  const said: ApiError.ServerSaid = message === undefined || message.trim() === "" ? {} : { serverMessage: message }
   switch (code) {
     case "context_length_exceeded":
-      return new ApiError.ContextWindowExceeded()
+      return new ApiError.ContextWindowExceeded(said)
     case "insufficient_quota":
-      return new ApiError.QuotaExceeded()
+      return new ApiError.QuotaExceeded(said)
     case "usage_not_included":
-      return new ApiError.UsageNotIncluded()
+      return new ApiError.UsageNotIncluded(said)
     case "cyber_policy": {
       const reason = message === undefined || message.trim() === "" ? cyberPolicyFallback : message
       return new ApiError.CyberPolicy({ reason })
@@ -384,7 +386,7 @@ export const classifyFailed = (response: unknown): ApiError.ApiError => {
       return new ApiError.InvalidRequest({ reason: message ?? "Invalid request." })
     case "server_is_overloaded":
     case "slow_down":
-      return new ApiError.ServerOverloaded()
+      return new ApiError.ServerOverloaded(said)
     default: {
       const reason = message ?? ""
       const delay = code === "rate_limit_exceeded" ? tryParseRetryAfter(reason) : undefined
