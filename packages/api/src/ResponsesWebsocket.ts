@@ -120,14 +120,15 @@ export const responseCreateClientMetadata = (
 }
 
 /**
- * The trace context of the current span (`traceparent` only), if any.
+ * The trace context to propagate (`traceparent` only), if tracing is on: see
+ * `TraceContext.currentTraceparent` of `@codex/client`.
  *
  * @since 0.1.0
  * @category encoding
  */
 export const currentTraceContext: Effect.Effect<TraceContext | undefined> = Effect.map(
-  Effect.option(Effect.currentSpan),
-  (span) => (Option.isNone(span) ? undefined : { traceparent: ClientTraceContext.traceparent(span.value) })
+  ClientTraceContext.currentTraceparent,
+  (traceparent) => (Option.isNone(traceparent) ? undefined : { traceparent: traceparent.value })
 )
 
 // ---------------------------------------------------------------------------------------------

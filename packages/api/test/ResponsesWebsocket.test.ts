@@ -11,6 +11,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Tracer from "effect/Tracer"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -293,11 +294,18 @@ describe("ResponsesWebsocket request frame", () => {
     ).toEqual({ a: "1", ws_request_header_traceparent: "00-t-s-01", ws_request_header_tracestate: "k=v" })
   })
 
-  it.effect("currentTraceContext reads the current span as a W3C traceparent", () =>
+  it.effect("currentTraceContext is the current span's traceparent only under a tracer of the user's", () =>
     Effect.gen(function* () {
       expect(yield* ResponsesWebsocket.currentTraceContext).toBeUndefined()
-      const inSpan = yield* ResponsesWebsocket.currentTraceContext.pipe(Effect.withSpan("ws-test"))
-      expect(inSpan?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+      // Effect's built-in tracer: its ids are recorded nowhere, so nothing is propagated.
+      expect(yield* ResponsesWebsocket.currentTraceContext.pipe(Effect.withSpan("ws-test"))).toBeUndefined()
+      const native = yield* Effect.tracer
+      const userTracer = Tracer.make({ span: native.span, context: native.context })
+      const [span, inSpan] = yield* Effect.all([Effect.currentSpan, ResponsesWebsocket.currentTraceContext]).pipe(
+        Effect.withSpan("ws-test"),
+        Effect.withTracer(userTracer)
+      )
+      expect(inSpan).toEqual({ traceparent: `00-${span.traceId}-${span.spanId}-01` })
     })
   )
 

@@ -1,6 +1,9 @@
 /**
- * W3C trace-context propagation (`CodexHttpClient` of the reference crate injects the current
- * span's context on every send). `HttpTransport.make` already does this for the `HttpClient`
+ * W3C trace-context propagation. A `traceparent` header is sent only when tracing is really on:
+ * when the program runs with a tracer of its own (e.g. `@effect/opentelemetry`'s), the current span's
+ * context; with Effect's built-in tracer (ids that no exporter records), only a parent span handed
+ * in by the caller (`Effect.withParentSpan(Tracer.externalSpan(...))`); otherwise nothing, so no
+ * invented ids reach the server. `HttpTransport.make` already does this for the `HttpClient`
  * transports; {@link withTracePropagation} gives the same to any other `HttpTransport` (an
  * in-memory one, a custom client).
  *
@@ -9,6 +12,7 @@
 import type * as Headers from "@effect/platform/Headers"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import { HttpTransport, type Service as TransportService } from "./HttpTransport.js"
 import * as internal from "./internal/traceContext.js"
@@ -23,9 +27,21 @@ import type * as Request from "./Request.js"
 export const traceparent: (span: Tracer.AnySpan) => string = internal.traceparent
 
 /**
- * Sets `traceparent` for the current span (an external parent span counts too), replacing a
- * same-named header as the reference's propagator does. Leaves the headers unchanged when there is
- * no span or propagation is off (`HttpClient.withTracerPropagation(false)`, the platform's switch).
+ * The `traceparent` to send from here, if any: the current span under a tracer of the user's, the
+ * nearest external parent span under Effect's built-in tracer, none when propagation is off
+ * (`HttpClient.withTracerPropagation(false)`, the platform's switch).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const currentTraceparent: Effect.Effect<Option.Option<string>> = Effect.map(
+  internal.propagatedSpan,
+  Option.map(internal.traceparent)
+)
+
+/**
+ * Sets `traceparent` from {@link currentTraceparent}, replacing a same-named header as the
+ * reference's propagator does; leaves the headers unchanged when there is none.
  * Only `traceparent` is written: Effect spans carry no `tracestate`, and the reference sends no `b3`.
  *
  * @since 0.1.0

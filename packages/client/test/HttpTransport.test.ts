@@ -370,7 +370,8 @@ for (const [name, layer] of layers) {
           expect(a!.headers.authorization).toBe("Bearer sk-test")
           expect(a!.headers["x-custom"]).toBe("yes")
           expect(a!.headers["content-length"]).toBe(String(a!.body.byteLength))
-          expect(a!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+          // No tracer of the user's and no parent span: no invented trace context.
+          expect(a!.headers.traceparent).toBeUndefined()
 
           expect(b!.headers["content-encoding"]).toBe("zstd")
           expect(b!.headers["content-type"]).toBe("application/json")
@@ -386,19 +387,45 @@ for (const [name, layer] of layers) {
       )
     )
 
-    it.scopedLive("runs every request in a client span whose context goes out as traceparent", () =>
+    it.scopedLive(
+      "with a tracer of the user's, every request runs in a client span whose context goes out as traceparent",
+      () =>
+        run(
+          Effect.gen(function* () {
+            const server = yield* testServer
+            const transport = yield* HttpTransport.HttpTransport
+            const native = yield* Effect.tracer
+            const userTracer = Tracer.make({ span: native.span, context: native.context })
+            const outer = yield* Effect.gen(function* () {
+              yield* transport.execute(Request.make("GET", `${server.url}/ok`))
+              return yield* Effect.currentSpan
+            }).pipe(Effect.withSpan("outer"), Effect.withTracer(userTracer))
+            const [, traceId, spanId] = (server.received[0]!.headers.traceparent as string).split("-")
+            expect(traceId).toBe(outer.traceId)
+            // the request span is a child of "outer", not "outer" itself
+            expect(spanId).not.toBe(outer.spanId)
+          })
+        )
+    )
+
+    it.scopedLive("with Effect's built-in tracer, only a parent span handed in by the caller goes out", () =>
       run(
         Effect.gen(function* () {
           const server = yield* testServer
           const transport = yield* HttpTransport.HttpTransport
-          const outer = yield* Effect.gen(function* () {
-            yield* transport.execute(Request.make("GET", `${server.url}/ok`))
-            return yield* Effect.currentSpan
-          }).pipe(Effect.withSpan("outer"))
-          const [, traceId, spanId] = (server.received[0]!.headers.traceparent as string).split("-")
-          expect(traceId).toBe(outer.traceId)
-          // the request span is a child of "outer", not "outer" itself
-          expect(spanId).not.toBe(outer.spanId)
+          yield* transport.execute(Request.make("GET", `${server.url}/ok`)).pipe(Effect.withSpan("outer"))
+          const parent = Tracer.externalSpan({
+            traceId: "0af7651916cd43dd8448eb211c80319c",
+            spanId: "b7ad6b7169203331",
+            sampled: true
+          })
+          yield* transport
+            .execute(Request.make("GET", `${server.url}/ok`))
+            .pipe(Effect.withSpan("outer"), Effect.withParentSpan(parent))
+          expect(server.received.map((r) => r.headers.traceparent)).toEqual([
+            undefined,
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+          ])
         })
       )
     )

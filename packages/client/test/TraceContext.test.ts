@@ -29,6 +29,12 @@ const recordingTransport = () => {
   return { seen, transport }
 }
 
+/** A tracer of the user's (what `@effect/opentelemetry` installs), here delegating to the built-in one. */
+const userTracer = Effect.map(Effect.tracer, (native) => Tracer.make({ span: native.span, context: native.context }))
+
+const external = (sampled = true) =>
+  Tracer.externalSpan({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", sampled })
+
 describe("TraceContext", () => {
   // reference: default_client.rs::inject_trace_headers_uses_current_span_context
   it.effect("inject trace headers uses current span context", () =>
@@ -38,7 +44,7 @@ describe("TraceContext", () => {
       const span = yield* Effect.withSpan(
         Effect.zipLeft(Effect.currentSpan, traced.execute(Request.make("POST", "https://example.test/responses"))),
         "x"
-      )
+      ).pipe(Effect.withTracer(yield* userTracer))
       const header = seen[0]?.headers.traceparent
       expect(header).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
       expect(header).toBe(`00-${span.traceId}-${span.spanId}-01`)
@@ -55,7 +61,10 @@ describe("TraceContext", () => {
       const { seen, transport } = recordingTransport()
       const traced = TraceContext.withTracePropagation(transport)
       const stale = Request.setHeader(Request.make("GET", "https://example.test/"), "traceparent", "00-stale-stale-01")
-      const span = yield* Effect.withSpan(Effect.zipLeft(Effect.currentSpan, Effect.scoped(traced.stream(stale))), "s")
+      const span = yield* Effect.withSpan(
+        Effect.zipLeft(Effect.currentSpan, Effect.scoped(traced.stream(stale))),
+        "s"
+      ).pipe(Effect.withTracer(yield* userTracer))
       expect(seen[0]?.headers.traceparent).toBe(`00-${span.traceId}-${span.spanId}-01`)
     })
   )
@@ -63,11 +72,7 @@ describe("TraceContext", () => {
   it.effect("propagates an external parent span with its sampled flag", () =>
     Effect.gen(function* () {
       const inject = (sampled: boolean) =>
-        TraceContext.injectTraceHeaders(Headers.empty).pipe(
-          Effect.withParentSpan(
-            Tracer.externalSpan({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", sampled })
-          )
-        )
+        TraceContext.injectTraceHeaders(Headers.empty).pipe(Effect.withParentSpan(external(sampled)))
       expect((yield* inject(true)).traceparent).toBe("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
       expect((yield* inject(false)).traceparent).toBe("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
     })
@@ -81,9 +86,49 @@ describe("TraceContext", () => {
       yield* traced.execute(request)
       yield* traced
         .execute(request)
-        .pipe(Effect.withSpan("x"), Effect.locally(HttpClient.currentTracerPropagation, false))
+        .pipe(
+          Effect.withSpan("x"),
+          Effect.withTracer(yield* userTracer),
+          Effect.locally(HttpClient.currentTracerPropagation, false)
+        )
       expect(seen.map((r) => r.headers.traceparent)).toEqual([undefined, undefined])
       expect(seen[0]).toBe(request)
+    })
+  )
+
+  it.effect("invents no ids: spans of Effect's built-in tracer are not propagated", () =>
+    Effect.gen(function* () {
+      const { seen, transport } = recordingTransport()
+      const traced = TraceContext.withTracePropagation(transport)
+      yield* traced.execute(Request.make("GET", "https://example.test/")).pipe(Effect.withSpan("ours"))
+      expect(seen[0]?.headers.traceparent).toBeUndefined()
+      expect(yield* TraceContext.currentTraceparent.pipe(Effect.withSpan("outer"), Effect.withSpan("inner"))).toEqual(
+        Option.none()
+      )
+    })
+  )
+
+  it.effect("under the built-in tracer, the caller's external parent goes out even below spans of ours", () =>
+    Effect.gen(function* () {
+      const { seen, transport } = recordingTransport()
+      const traced = TraceContext.withTracePropagation(transport)
+      yield* traced
+        .execute(Request.make("GET", "https://example.test/"))
+        .pipe(Effect.withSpan("inner"), Effect.withSpan("outer"), Effect.withParentSpan(external(false)))
+      expect(seen[0]?.headers.traceparent).toBe("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+    })
+  )
+
+  it.effect("under a tracer of the user's, the current span goes out", () =>
+    Effect.gen(function* () {
+      const tracer = yield* userTracer
+      const [span, header] = yield* Effect.all([Effect.currentSpan, TraceContext.currentTraceparent]).pipe(
+        Effect.withSpan("inner"),
+        Effect.withParentSpan(external()),
+        Effect.withTracer(tracer)
+      )
+      expect(span.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736")
+      expect(header).toEqual(Option.some(`00-${span.traceId}-${span.spanId}-01`))
     })
   )
 
@@ -96,6 +141,7 @@ describe("TraceContext", () => {
         return yield* Effect.currentSpan
       }).pipe(
         Effect.withSpan("layered"),
+        Effect.withTracer(yield* userTracer),
         Effect.provide(
           TraceContext.layerTransport.pipe(Layer.provide(Layer.succeed(HttpTransport.HttpTransport, transport)))
         )

@@ -4,21 +4,50 @@
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
-import type * as Tracer from "effect/Tracer"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 
 /** @internal */
 export const traceparent = (span: Tracer.AnySpan): string =>
   `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
 
+// Effect's built-in tracer: its spans get random ids and are exported nowhere.
+const defaultTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+
+const nearestExternal = (span: Tracer.AnySpan): Option.Option<Tracer.ExternalSpan> => {
+  let current: Tracer.AnySpan = span
+  while (current._tag === "Span") {
+    if (Option.isNone(current.parent)) return Option.none()
+    current = current.parent.value
+  }
+  return Option.some(current)
+}
+
+/**
+ * The span whose context goes on the wire. With a tracer of the user's (anything but Effect's
+ * built-in one), the current span. With the built-in tracer, whose ids nobody records, only a parent
+ * the user handed in (`Tracer.externalSpan`, e.g. decoded from an incoming request), never an
+ * invented id. Nothing when propagation is off (`HttpClient.withTracerPropagation(false)`).
+ * @internal
+ */
+export const propagatedSpan: Effect.Effect<Option.Option<Tracer.AnySpan>> = Effect.flatMap(
+  FiberRef.get(HttpClient.currentTracerPropagation),
+  (enabled) =>
+    enabled
+      ? Effect.tracerWith((tracer) =>
+          Effect.map(Effect.option(Effect.currentParentSpan), (span) =>
+            tracer === defaultTracer ? Option.flatMap(span, nearestExternal) : span
+          )
+        )
+      : Effect.succeedNone
+)
+
 /** @internal */
 export const injectTraceHeaders = (headers: Headers.Headers): Effect.Effect<Headers.Headers> =>
-  Effect.flatMap(FiberRef.get(HttpClient.currentTracerPropagation), (enabled) =>
-    enabled
-      ? Effect.match(Effect.currentParentSpan, {
-          onFailure: () => headers,
-          onSuccess: (span) => Headers.set(headers, "traceparent", traceparent(span))
-        })
-      : Effect.succeed(headers)
+  Effect.map(propagatedSpan, (span) =>
+    Option.isNone(span) ? headers : Headers.set(headers, "traceparent", traceparent(span.value))
   )
