@@ -8,14 +8,50 @@
  * chunk (e.g. from `Stream.filter` dropping every element of a chunk) resets it. This combinator waits
  * for a non-empty chunk within one timer.
  *
+ * The {@link IdleTimeout} service is the idle policy streaming clients apply: without a layer they use
+ * their own default (the endpoint clients: the provider's stream idle timeout); `layer(duration)`
+ * replaces it for everything built in its scope.
+ *
  * @since 0.1.0
  */
 import * as Chunk from "effect/Chunk"
-import type * as Duration from "effect/Duration"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+
+/**
+ * The idle policy: how long a stream may go without a decoded event before it fails. A plain tag:
+ * when it is absent the caller picks its default.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class IdleTimeout extends Context.Tag("@codex/client/IdleTimeout")<IdleTimeout, Duration.Duration>() {}
+
+/**
+ * Streams fail after `duration` without an event.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (duration: Duration.DurationInput): Layer.Layer<IdleTimeout> =>
+  Layer.succeed(IdleTimeout, Duration.decode(duration))
+
+/**
+ * The idle timeout from context, or `orElse` when no layer provides one.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getOrElse = (orElse: Duration.DurationInput): Effect.Effect<Duration.Duration> =>
+  Effect.map(
+    Effect.serviceOption(IdleTimeout),
+    Option.getOrElse(() => Duration.decode(orElse))
+  )
 
 /**
  * Fails the stream with `onTimeout()` when no element arrives within `duration` of the previous one

@@ -7,7 +7,6 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -91,8 +90,8 @@ export const backoff = (baseDelay: Duration.DurationInput, n: number): Effect.Ef
   Effect.map(internal.backoffMillis(baseDelay, n), Duration.millis)
 
 /**
- * Runs `attempt(n)` for n = 0, 1, ... under the policy (the request and its auth are rebuilt by the
- * caller on every attempt). Returns the last error unchanged.
+ * Runs `attempt(n)` for n = 0, 1, ... with `Effect.retry` under {@link toSchedule}`(policy)` (the
+ * request and its auth are rebuilt by the caller on every attempt). Returns the last error unchanged.
  *
  * @since 0.1.0
  * @category combinators
@@ -100,18 +99,4 @@ export const backoff = (baseDelay: Duration.DurationInput, n: number): Effect.Ef
 export const run = <A, R>(
   policy: RetryPolicy,
   attempt: (attempt: number) => Effect.Effect<A, TransportError, R>
-): Effect.Effect<A, TransportError, R> => {
-  const loop = (n: number): Effect.Effect<A, TransportError, R> =>
-    Effect.catchAll(
-      Effect.suspend(() => attempt(n)),
-      (error) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.flatMap(internal.nextDelay(policy, n + 1, error, now), (delay) =>
-            Option.isSome(delay)
-              ? Effect.zipRight(Effect.sleep(Duration.millis(delay.value)), loop(n + 1))
-              : Effect.fail(error)
-          )
-        )
-    )
-  return loop(0)
-}
+): Effect.Effect<A, TransportError, R> => internal.retryAttempts(toSchedule(policy), attempt)

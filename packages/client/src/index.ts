@@ -25,6 +25,10 @@ export * as RetryPolicy from "./RetryPolicy.js"
 /**
  * @since 0.1.0
  */
+export * as RetrySchedule from "./RetrySchedule.js"
+/**
+ * @since 0.1.0
+ */
 export * as RequestTelemetry from "./RequestTelemetry.js"
 /**
  * @since 0.1.0

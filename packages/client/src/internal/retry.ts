@@ -1,11 +1,13 @@
 /**
- * Retry decisions shared by `RetryPolicy.toSchedule` and `RetryPolicy.run`.
+ * Retry decisions behind `RetryPolicy.toSchedule`, and the attempt-numbering retry driver shared by
+ * `RetryPolicy.run` and `RetrySchedule.retry`.
  * @internal
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import type * as Schedule from "effect/Schedule"
 import type { RetryPolicy } from "../RetryPolicy.js"
 import type { TransportError } from "../TransportError.js"
 
@@ -91,3 +93,20 @@ export const nextDelay = (
   }
   return Effect.map(backoffMillis(policy.baseDelay, n), Option.some)
 }
+
+/**
+ * `Effect.retry` of `attempt(n)` under `schedule`, numbering the attempts 0, 1, ... (fresh numbering
+ * for every run of the returned effect).
+ * @internal
+ */
+export const retryAttempts = <A, E, R, X, R2>(
+  schedule: Schedule.Schedule<X, E, R2>,
+  attempt: (attempt: number) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R | R2> =>
+  Effect.suspend(() => {
+    let n = 0
+    return Effect.retry(
+      Effect.suspend(() => attempt(n++)),
+      schedule
+    )
+  })
