@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { RetryPolicy } from "@codex/client/RetryPolicy"
+import * as RetryPolicy from "@codex/client/RetryPolicy"
+import type * as RetrySchedule from "@codex/client/RetrySchedule"
 import * as Headers from "@effect/platform/Headers"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -137,12 +138,23 @@ export const make = (
  * @since 0.1.0
  * @category retry
  */
-export const toRetryPolicy = (retry: RetryConfig): RetryPolicy => {
+export const toRetryPolicy = (retry: RetryConfig): RetryPolicy.RetryPolicy => {
   const retryOn = { retry429: retry.retry429, retry5xx: retry.retry5xx, retryTransport: retry.retryTransport }
   return retry.maxRetryAfter === undefined
     ? { maxAttempts: retry.maxAttempts, baseDelay: retry.baseDelay, retryOn }
     : { maxAttempts: retry.maxAttempts, baseDelay: retry.baseDelay, retryOn, maxRetryAfter: retry.maxRetryAfter }
 }
+
+/**
+ * The retry `Schedule` of a retry configuration (`RetryPolicy.toSchedule` of {@link toRetryPolicy}):
+ * what the endpoint clients retry with when no `RetrySchedule` layer replaces it. Start from it to
+ * extend the default, e.g. `Schedule.whileInput(Provider.toRetrySchedule(provider.retry), predicate)`.
+ *
+ * @since 0.1.0
+ * @category retry
+ */
+export const toRetrySchedule = (retry: RetryConfig): RetrySchedule.Service =>
+  RetryPolicy.toSchedule(toRetryPolicy(retry))
 
 /**
  * `urlForPath(provider, path)`: base without trailing `/` + `/` + path without leading `/` (just the

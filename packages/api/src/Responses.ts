@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import type { HttpTransport } from "@codex/client/HttpTransport"
+import * as IdleTimeout from "@codex/client/IdleTimeout"
 import * as Request from "@codex/client/Request"
 import type * as Headers from "@effect/platform/Headers"
 import * as Context from "effect/Context"
@@ -133,10 +134,11 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
           yield* Ref.update(turnState, (current) => (Option.isSome(current) ? current : Option.some(turn)))
         }
         const first = headerEvents(headers)
+        const idleTimeout = yield* IdleTimeout.getOrElse(provider.streamIdleTimeout)
         const events = Stream.concat(
           Stream.fromIterable(first),
           decodeBody(response.body, {
-            idleTimeout: provider.streamIdleTimeout,
+            idleTimeout,
             maxEventSize: provider.maxSseEventSize
           })
         )

@@ -15,6 +15,7 @@
  *
  * @since 0.1.0
  */
+import * as IdleTimeout from "@codex/client/IdleTimeout"
 import * as ClientTraceContext from "@codex/client/TraceContext"
 import * as TransportError from "@codex/client/TransportError"
 import * as RateLimitsProtocol from "@codex/protocol/RateLimits"
@@ -526,6 +527,7 @@ const makeConnection = (
 export const make: Effect.Effect<Service, never, AuthProvider | Provider.CurrentProvider> = Effect.gen(function* () {
   const provider = yield* Provider.CurrentProvider
   const auth = yield* AuthProvider
+  const idleTimeout = yield* IdleTimeout.getOrElse(provider.streamIdleTimeout)
 
   const open = (extraHeaders: Headers.Input | undefined, defaultHeaders: Headers.Input | undefined) =>
     Effect.gen(function* () {
@@ -551,7 +553,7 @@ export const make: Effect.Effect<Service, never, AuthProvider | Provider.Current
         yield* Ref.update(options.turnState, (current) => (Option.isSome(current) ? current : Option.some(turn)))
       }
       const permit = yield* Effect.makeSemaphore(1)
-      return makeConnection(socket, provider.streamIdleTimeout, permit)
+      return makeConnection(socket, yield* IdleTimeout.getOrElse(idleTimeout), permit)
     }).pipe(Effect.withSpan("responses_websocket.connect", { kind: "client" }))
 
   const probeHandshake: Service["probeHandshake"] = (options) =>

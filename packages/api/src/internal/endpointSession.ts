@@ -1,7 +1,8 @@
 /**
  * The request pipeline shared by every HTTP endpoint (spec 2.2). For each attempt, rebuilt from
  * scratch: provider URL + provider headers → caller extra headers (replace by name) → JSON body →
- * endpoint `configure` step → `auth.applyAuth` → transport. Retries per the provider's retry config;
+ * endpoint `configure` step → `auth.applyAuth` → transport. Retried with `Effect.retry` under the
+ * `RetrySchedule` service, by default the provider's retry config (`Provider.toRetrySchedule`);
  * `RequestTelemetry` is told about every attempt; spans `endpoint_session.execute_with` /
  * `endpoint_session.stream_with`. Transport failures surface as `ApiError.Transport`.
  * @internal
@@ -9,7 +10,7 @@
 import { HttpTransport, type Response, type StreamResponse } from "@codex/client/HttpTransport"
 import * as Request from "@codex/client/Request"
 import * as RequestTelemetry from "@codex/client/RequestTelemetry"
-import * as RetryPolicy from "@codex/client/RetryPolicy"
+import * as RetrySchedule from "@codex/client/RetrySchedule"
 import * as TransportError from "@codex/client/TransportError"
 import type * as Headers from "@effect/platform/Headers"
 import * as Effect from "effect/Effect"
@@ -66,8 +67,9 @@ const run = <A, R>(
     const provider = yield* Provider.CurrentProvider
     const auth = yield* AuthProvider
     const transport = yield* HttpTransport
+    const schedule = yield* RetrySchedule.getOrElse(() => Provider.toRetrySchedule(provider.retry))
     // Telemetry covers the whole attempt (auth included), so a transient auth failure is reported too.
-    return yield* RetryPolicy.run(Provider.toRetryPolicy(provider.retry), (attempt) =>
+    return yield* RetrySchedule.retry(schedule, (attempt) =>
       RequestTelemetry.track(
         attempt,
         auth.applyAuth(buildRequest(provider, request)).pipe(

@@ -27,6 +27,8 @@ export interface Reply {
   readonly body?: string | Uint8Array
   /** Answer only after this many (real) milliseconds. */
   readonly delayMs?: number
+  /** Send the body but do not end the response (the server's scope closes it). */
+  readonly keepOpen?: boolean
 }
 
 export interface TestServer {
@@ -60,7 +62,8 @@ export const startServer = (
           const reply = handler(recorded, requests.length - 1)
           const send = () => {
             res.writeHead(reply.status ?? 200, reply.headers ?? {})
-            res.end(reply.body ?? "")
+            if (reply.keepOpen === true) res.write(reply.body ?? "")
+            else res.end(reply.body ?? "")
           }
           if (reply.delayMs === undefined) send()
           else setTimeout(send, reply.delayMs).unref()
