@@ -2,6 +2,7 @@ import * as ResponsesServer from "@codex/testing/ResponsesServer"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as CompactHistory from "../src/compact-history.js"
+import * as CustomRetrySchedule from "../src/custom-retry-schedule.js"
 import * as EffectAi from "../src/effect-ai.js"
 import * as RateLimitRetry from "../src/rate-limit-retry.js"
 import { layerLocal } from "../src/setup.js"
@@ -51,6 +52,16 @@ describe("examples", () => {
       expect(result.limits?.primary?.used_percent).toBe(87.5)
       expect(result.limits?.primary?.window_minutes).toBe(300)
       expect(server.requests.length).toBe(2)
+    })
+  )
+
+  it.scopedLive("custom-retry-schedule recovers from two 503s, then its breaker stops the retries", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ script: CustomRetrySchedule.script })
+      const result = yield* Effect.provide(CustomRetrySchedule.program, layerLocal(server))
+      expect(result).toEqual({ answer: "Done.", secondFailed: true })
+      // 3 tries for the first request; the second stops after 3 failures in a row, not after 5 tries.
+      expect(server.requests.length).toBe(6)
     })
   )
 
