@@ -86,3 +86,7 @@ export * as ResponsesWebsocket from "./ResponsesWebsocket.js"
  * @since 0.1.0
  */
 export * as WebsocketTls from "./WebsocketTls.js"
+/**
+ * @since 0.1.0
+ */
+export * as SseTelemetry from "./SseTelemetry.js"

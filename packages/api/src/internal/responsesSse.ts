@@ -17,6 +17,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ApiError from "../ApiError.js"
 import type { ResponseEvent } from "../ResponseEvent.js"
+import * as SseTelemetry from "../SseTelemetry.js"
 import { makeProcessor, Outcome, type Processor } from "./responsesEvents.js"
 
 /** @internal */
@@ -57,23 +58,27 @@ export const decodeBody = <E, R>(
   options: BodyOptions
 ): Stream.Stream<ResponseEvent, ApiError.ApiError, R> =>
   Stream.unwrap(
-    Effect.clockWith((clock) => {
-      const idleMillis = Duration.toMillis(Duration.decode(options.idleTimeout))
-      const state: WaitState = { since: undefined, clock }
-      const events = bytes.pipe(
-        Sse.decode({ maxEventSize: options.maxEventSize }),
-        Stream.mapError((error): ApiError.ApiError => ApiError.stream(errorText(error), error))
-      )
-      // `Channel.pipeTo` rather than `Stream.pipeThroughChannelOrFail` (two extra pass-through stages per
-      // chunk): `processChannel` forwards upstream failures itself.
-      const processed = Stream.fromChannel(
-        Channel.pipeTo(
-          Stream.toChannel(events),
-          Channel.suspend(() => processChannel(makeProcessor(), state))
+    Effect.clockWith((clock) =>
+      Effect.map(SseTelemetry.SseTelemetry, (telemetry) => {
+        const idleMillis = Duration.toMillis(Duration.decode(options.idleTimeout))
+        // The no-op default adds nothing per event.
+        const report = telemetry === SseTelemetry.noop ? undefined : telemetry.onSsePoll
+        const state: WaitState = { since: undefined, clock, report }
+        const events = bytes.pipe(
+          Sse.decode({ maxEventSize: options.maxEventSize }),
+          Stream.mapError((error): ApiError.ApiError => ApiError.stream(errorText(error), error))
         )
-      )
-      return Effect.succeed(withWatchdog(processed, watchdog(state, idleMillis)))
-    })
+        // `Channel.pipeTo` rather than `Stream.pipeThroughChannelOrFail` (two extra pass-through stages per
+        // chunk): `processChannel` forwards upstream failures itself.
+        const processed = Stream.fromChannel(
+          Channel.pipeTo(
+            Stream.toChannel(events),
+            Channel.suspend(() => processChannel(makeProcessor(), state))
+          )
+        )
+        return withWatchdog(processed, watchdog(state, idleMillis))
+      })
+    )
   )
 
 /**
@@ -179,7 +184,31 @@ interface WaitState {
   /** When the pipeline started waiting for the next SSE event; `undefined` while not waiting. */
   since: number | undefined
   readonly clock: Clock.Clock
+  /** `SseTelemetry.onSsePoll`, unless it is the no-op. */
+  readonly report: ((poll: SseTelemetry.SsePoll) => Effect.Effect<void>) | undefined
 }
+
+/** How long the wait that just ended took (zero when nothing was waiting), and ends it. */
+const endWait = (state: WaitState): Duration.Duration => {
+  const since = state.since
+  state.since = undefined
+  return since === undefined
+    ? Duration.zero
+    : Duration.millis(Math.max(0, state.clock.unsafeCurrentTimeMillis() - since))
+}
+
+/** One poll per SSE event of `input`: the first waited for the chunk, the others were buffered. */
+const reportEvents = (
+  report: (poll: SseTelemetry.SsePoll) => Effect.Effect<void>,
+  input: Chunk.Chunk<Sse.Event>,
+  waited: Duration.Duration
+): Effect.Effect<void> =>
+  Effect.forEach(
+    input,
+    (event, index) =>
+      report({ result: SseTelemetry.SsePollResult.Event({ event }), duration: index === 0 ? waited : Duration.zero }),
+    { discard: true }
+  )
 
 const idleError = ApiError.stream(idleTimeoutMessage)
 
@@ -188,7 +217,13 @@ const watchdog = (state: WaitState, idleMillis: number): Effect.Effect<never, Ap
     const since = state.since
     if (since === undefined) return Effect.zipRight(Effect.sleep(idleMillis), check)
     const elapsed = state.clock.unsafeCurrentTimeMillis() - since
-    return elapsed >= idleMillis ? Effect.fail(idleError) : Effect.zipRight(Effect.sleep(idleMillis - elapsed), check)
+    if (elapsed < idleMillis) return Effect.zipRight(Effect.sleep(idleMillis - elapsed), check)
+    return state.report === undefined
+      ? Effect.fail(idleError)
+      : Effect.zipRight(
+          state.report({ result: SseTelemetry.SsePollResult.Timeout(), duration: Duration.millis(elapsed) }),
+          Effect.fail(idleError)
+        )
   })
   return check
 }
@@ -215,27 +250,60 @@ const processChannel = (
     unknown
   > = Channel.readWithCause({
     onInput: (input: Chunk.Chunk<Sse.Event>) => {
-      state.since = undefined
-      const out: Array<ResponseEvent> = []
-      for (const event of input) {
-        const outcome = processor.processInto(event.data, out)
-        if (outcome === Outcome.Continue) continue
-        // Terminal: stop reading (the upstream, and with it the HTTP request, is released).
-        const end =
-          outcome === Outcome.Completed ? Channel.void : Channel.fail(processor.error ?? ApiError.stream("failed"))
-        return out.length === 0 ? end : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), end)
+      if (state.report !== undefined) {
+        const report = state.report
+        const waited = endWait(state)
+        return Channel.zipRight(Channel.fromEffect(reportEvents(report, input, waited)), handleInput(input))
       }
-      return out.length === 0 ? loop : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), loop)
+      state.since = undefined
+      return handleInput(input)
     },
     onFailure: (cause) => {
+      if (state.report !== undefined) {
+        const report = state.report
+        const waited = endWait(state)
+        const error = Option.getOrElse(Cause.failureOption(cause), () => Cause.squash(cause))
+        return Channel.zipRight(
+          Channel.fromEffect(report({ result: SseTelemetry.SsePollResult.Error({ error }), duration: waited })),
+          Channel.failCause(cause)
+        )
+      }
       state.since = undefined
       return Channel.failCause(cause)
     },
     onDone: () => {
+      if (state.report !== undefined) {
+        const waited = endWait(state)
+        return Channel.zipRight(
+          Channel.fromEffect(state.report({ result: SseTelemetry.SsePollResult.End(), duration: waited })),
+          closedBeforeCompleted
+        )
+      }
       state.since = undefined
       return closedBeforeCompleted
     }
   })
+  const handleInput = (
+    input: Chunk.Chunk<Sse.Event>
+  ): Channel.Channel<
+    Chunk.Chunk<ResponseEvent>,
+    Chunk.Chunk<Sse.Event>,
+    ApiError.ApiError,
+    ApiError.ApiError,
+    unknown,
+    unknown
+  > => {
+    const out: Array<ResponseEvent> = []
+    for (const event of input) {
+      const outcome = processor.processInto(event.data, out)
+      if (outcome === Outcome.Continue) continue
+      // Terminal: stop reading (the upstream, and with it the HTTP request, is released).
+      const end =
+        outcome === Outcome.Completed ? Channel.void : Channel.fail(processor.error ?? ApiError.stream("failed"))
+      return out.length === 0 ? end : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), end)
+    }
+    return out.length === 0 ? loop : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), loop)
+  }
   const loop = Channel.suspend(() => {
     state.since = state.clock.unsafeCurrentTimeMillis()
     return read
