@@ -3,8 +3,8 @@
 // every `exports` target present, no sources or tests, no `@codex/source` condition, no
 // `workspace:` specifiers, a README, a LICENSE identical to the root one (matching the `license`
 // field), `repository` / `homepage` / `bugs`, ranges (never exact pins) for dependencies, the
-// supported majors of effect and @effect/* as peer ranges, and no import of a package the manifest
-// does not declare.
+// supported majors of effect and @effect/* as peer ranges, no import of a package the manifest
+// does not declare, and every `#name` import mapped by `imports` to packed files.
 // Needs a built `dist` in each package (`pnpm build`). Exits 1 when any package fails.
 // Usage: node scripts/check-pack.mjs [package-dir ...]   (default: every packages/* directory)
 import { execFileSync } from "node:child_process"
@@ -190,8 +190,17 @@ const checkPackage = (dir) => {
       ...Object.keys(manifest.peerDependencies ?? {}),
       ...Object.keys(manifest.optionalDependencies ?? {})
     ])
-    const undeclared = [...importedPackages(unpacked, files)].filter(
-      (name) => !declared.has(name) && !builtins.has(name) && !name.startsWith("node:")
+    const imported = [...importedPackages(unpacked, files)]
+    // `#name` specifiers are the package's own `imports` map: each must be there, its targets packed.
+    for (const name of imported.filter((name) => name.startsWith("#"))) {
+      const value = manifest.imports?.[name]
+      if (value === undefined) problems.push(`imports ${name}, which package.json \`imports\` does not map`)
+      for (const { where, target } of exportTargets(value, `imports["${name}"]`, [])) {
+        if (!files.includes(target.replace(/^\.\//, ""))) problems.push(`${where}: ${target} is not in the tarball`)
+      }
+    }
+    const undeclared = imported.filter(
+      (name) => !name.startsWith("#") && !declared.has(name) && !builtins.has(name) && !name.startsWith("node:")
     )
     if (undeclared.length > 0) {
       problems.push(`imports packages not in dependencies/peerDependencies: ${undeclared.sort().join(", ")}`)

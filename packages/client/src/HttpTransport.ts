@@ -83,7 +83,9 @@ export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = L
 
 // Loaded on first use so that this module (and `layer` / `layerFetch`) work without the optional
 // peer `@effect/platform-node` (test/OptionalPeers.test.ts checks that no static import reaches it).
-const loadNode = Effect.promise(() => import("./internal/nodeHttpClient.js"))
+// `#nodeHttpClient` is undici under the `node` condition and a stub elsewhere, so bundles for
+// browsers and edge runtimes never contain undici (see package.json `imports`).
+const loadNode = Effect.promise(() => import("#nodeHttpClient"))
 
 /**
  * Node: the transport on undici with a dedicated `Agent` (destroyed with the layer). Redirects are

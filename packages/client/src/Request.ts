@@ -8,7 +8,7 @@ import * as Headers from "@effect/platform/Headers"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
-import * as zstd from "./internal/zstd.js"
+import * as zstd from "#zstd"
 import * as TransportError from "./TransportError.js"
 
 /**
@@ -135,7 +135,8 @@ export const withTimeout = (self: Request, timeout: Duration.DurationInput | und
  * A raw or streamed body is sent as-is and cannot be compressed. Failures are `TransportError.Build`;
  * unlike the reference (which silently drops a body it cannot serialize) a value `JSON.stringify`
  * rejects is a `Build` error too. zstd uses `node:zlib` when it has it (Node >= 22.15), else a
- * WebAssembly build loaded on first use.
+ * WebAssembly build loaded on first use; where there is no `node:zlib` (browsers, edge runtimes)
+ * zstd compression is a `Build` error.
  *
  * @since 0.1.0
  * @category body

@@ -3,6 +3,8 @@
  * importing the transport contract never requires `@effect/platform-node` or undici.
  * @internal
  */
+// First: undici (below) needs a global `require` when bundled into an ES module (see nodeRequire).
+import "./nodeRequire.js"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
@@ -10,8 +12,8 @@ import { Agent, type Dispatcher, interceptors } from "undici"
 import type { Service } from "../HttpTransport.js"
 import { make } from "./httpClientTransport.js"
 
-/** Redirects are followed like reqwest's default policy: up to 10 hops. @internal */
-export const maxRedirections = 10
+/** Redirects are followed like reqwest's default policy: up to 10 hops. */
+const maxRedirections = 10
 
 /** @internal */
 export const makeWithDispatcher = (dispatcher: Dispatcher): Service =>
