@@ -56,6 +56,13 @@ export interface Options {
   readonly defaults?: Defaults | undefined
   /** Headers of every WebSocket upgrade response (e.g. `openai-model`, `x-reasoning-included`). */
   readonly websocketHeaders?: Readonly<Record<string, string>> | undefined
+  /**
+   * Answer browsers on other origins (a page served elsewhere calling the server with `fetch`):
+   * CORS preflights get a 204 allowing the method and headers asked for (they are neither
+   * recorded nor take a scripted response), and every response allows any origin and exposes all
+   * its headers. Default: off.
+   */
+  readonly cors?: boolean | undefined
 }
 
 /**
@@ -132,6 +139,20 @@ export const start = (options: Options = {}): Promise<Handle> => {
   }
 
   const server = Http.createServer((req, res) => {
+    if (options.cors === true) {
+      res.setHeader("access-control-allow-origin", "*")
+      res.setHeader("access-control-expose-headers", "*")
+      const preflightMethod = req.headers["access-control-request-method"]
+      if (req.method === "OPTIONS" && preflightMethod !== undefined) {
+        res.writeHead(204, {
+          "access-control-allow-methods": preflightMethod,
+          "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "",
+          "access-control-max-age": "600"
+        })
+        res.end()
+        return
+      }
+    }
     const parts: Array<Uint8Array> = []
     req.on("data", (chunk: Buffer) => parts.push(new Uint8Array(chunk)))
     req.on("end", () => {

@@ -204,6 +204,54 @@ describe("ResponsesServer", () => {
       expect(payloads.at(-1)?.type).toBe("response.completed")
     })
   )
+
+  it.scoped("cors: answers preflights without recording them and allows any origin on responses", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({
+        script: { "/responses": [{ events: Fixture.textAnswer(["ok"]), headers: { "x-request-id": "r1" } }] },
+        cors: true
+      })
+      const preflight = yield* Effect.promise(() =>
+        fetch(`${server.baseUrl}/responses`, {
+          method: "OPTIONS",
+          headers: {
+            origin: "http://127.0.0.1:1",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization,content-type"
+          }
+        })
+      )
+      expect(preflight.status).toBe(204)
+      expect(preflight.headers.get("access-control-allow-origin")).toBe("*")
+      expect(preflight.headers.get("access-control-allow-methods")).toBe("POST")
+      expect(preflight.headers.get("access-control-allow-headers")).toBe("authorization,content-type")
+      expect(server.requests).toEqual([])
+
+      const response = yield* Effect.promise(() =>
+        post(`${server.baseUrl}/responses`, { model: "m" }, { origin: "http://127.0.0.1:1" })
+      )
+      const { text } = yield* Effect.promise(() => readAll(response))
+      expect(response.headers.get("access-control-allow-origin")).toBe("*")
+      expect(response.headers.get("access-control-expose-headers")).toBe("*")
+      expect(response.headers.get("x-request-id")).toBe("r1")
+      expect(text).toContain("event: response.completed")
+      expect(server.requests.map((r) => `${r.method} ${r.route}`)).toEqual(["POST /responses"])
+    })
+  )
+
+  it.scoped("without cors, responses carry no CORS headers and OPTIONS is a scripted request", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ script: { "/responses": [{ status: 204 }] } })
+      const response = yield* Effect.promise(() =>
+        fetch(`${server.baseUrl}/responses`, {
+          method: "OPTIONS",
+          headers: { "access-control-request-method": "POST" }
+        })
+      )
+      expect(response.headers.get("access-control-allow-origin")).toBe(null)
+      expect(server.requests.map((r) => `${r.method} ${r.route}`)).toEqual(["OPTIONS /responses"])
+    })
+  )
 })
 
 describe("Fixture", () => {
