@@ -9,7 +9,8 @@ import { join } from "node:path"
 const root = new URL("..", import.meta.url).pathname
 const packages = [
   ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name)),
-  join(root, "examples")
+  join(root, "examples"),
+  join(root, "tooling", "snippets")
 ]
 for (const dir of packages) rmSync(join(dir, "test-results.json"), { force: true })
 
