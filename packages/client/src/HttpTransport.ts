@@ -8,7 +8,9 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
@@ -46,7 +48,10 @@ export interface StreamResponse {
  * @category models
  */
 export interface Service {
-  /** Sends the request and reads the whole body. Non-2xx → `TransportError.Http` with the body as text. */
+  /**
+   * Sends the request and reads the whole body. Non-2xx → `TransportError.Http` with (at most
+   * {@link currentMaxErrorBodySize} bytes of) the body as text.
+   */
   readonly execute: (request: Request) => Effect.Effect<Response, TransportError>
   /** Sends the request and returns once headers arrived. Non-2xx → `TransportError.Http`. */
   readonly stream: (request: Request) => Effect.Effect<StreamResponse, TransportError, Scope.Scope>
@@ -59,10 +64,94 @@ export interface Service {
 export class HttpTransport extends Context.Tag("@codex/client/HttpTransport")<HttpTransport, Service>() {}
 
 /**
+ * Default time from sending a request to its response headers (5 minutes, the default stream idle
+ * timeout of `@codex/api` providers, which pass their own idle timeout per request).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const defaultHeadersTimeout: Duration.Duration = Duration.minutes(5)
+
+/**
+ * Default number of bytes of a non-2xx response body kept in `TransportError.Http` (64 KiB).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const defaultMaxErrorBodySize = 64 * 1024
+
+/**
+ * Time to response headers for requests without their own `Request.headersTimeout` (default
+ * {@link defaultHeadersTimeout}; zero turns it off). It also bounds the total time spent reading
+ * an error body. Exceeding it fails with `TransportError.Timeout`, which the retry policy retries.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const currentHeadersTimeout: FiberRef.FiberRef<Duration.Duration> = internal.currentHeadersTimeout
+
+/**
+ * How many bytes of a non-2xx body are kept (default {@link defaultMaxErrorBodySize}); reading
+ * stops there and `TransportError.Http.bodyTruncated` is set.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const currentMaxErrorBodySize: FiberRef.FiberRef<number> = internal.currentMaxErrorBodySize
+
+/**
+ * @since 0.1.0
+ * @category limits
+ */
+export interface Limits {
+  /** See {@link currentHeadersTimeout}. */
+  readonly headersTimeout?: Duration.DurationInput | undefined
+  /** See {@link currentMaxErrorBodySize}. */
+  readonly maxErrorBodySize?: number | undefined
+}
+
+/**
+ * A layer setting the transport limits for the program it is provided to; works with every
+ * transport layer (`Layer.merge(HttpTransport.layerNode, HttpTransport.layerLimits({ ... }))`).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const layerLimits = (limits: Limits): Layer.Layer<never> => {
+  const layers: Array<Layer.Layer<never>> = []
+  if (limits.headersTimeout !== undefined) {
+    layers.push(Layer.locallyScoped(internal.currentHeadersTimeout, Duration.decode(limits.headersTimeout)))
+  }
+  if (limits.maxErrorBodySize !== undefined) {
+    layers.push(Layer.locallyScoped(internal.currentMaxErrorBodySize, limits.maxErrorBodySize))
+  }
+  return layers.length === 0 ? Layer.empty : Layer.mergeAll(...(layers as [Layer.Layer<never>]))
+}
+
+/**
+ * Runs `effect` with the given transport limits.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const withLimits = <A, E, R>(effect: Effect.Effect<A, E, R>, limits: Limits): Effect.Effect<A, E, R> => {
+  let out = effect
+  if (limits.headersTimeout !== undefined) {
+    out = Effect.locally(out, internal.currentHeadersTimeout, Duration.decode(limits.headersTimeout))
+  }
+  if (limits.maxErrorBodySize !== undefined) {
+    out = Effect.locally(out, internal.currentMaxErrorBodySize, limits.maxErrorBodySize)
+  }
+  return out
+}
+
+/**
  * The transport on an `@effect/platform` `HttpClient`: the body is prepared with
  * `Request.prepareBody` and sent with exactly those bytes and headers (plus `content-length` and
- * `traceparent`); non-2xx responses become `TransportError.Http` with the body as text; connection
- * failures become `Network`, `Request.timeout` becomes `Timeout`. Each request runs in a
+ * `traceparent`); non-2xx responses become `TransportError.Http` with the body as text (bounded by
+ * {@link currentMaxErrorBodySize}); connection failures become `Network`; `Request.timeout` and the
+ * time to headers ({@link currentHeadersTimeout}) become `Timeout`. A URL or header that cannot be
+ * sent (see `Request.validate`) fails with `Build` before anything goes out. Each request runs in a
  * `http.client {method}` span. The transport never retries (see `RetryPolicy`).
  *
  * @since 0.1.0

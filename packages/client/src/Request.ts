@@ -9,6 +9,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import * as zstd from "#zstd"
+import * as internalUrl from "./internal/url.js"
 import * as TransportError from "./TransportError.js"
 
 /**
@@ -48,6 +49,13 @@ export interface Request {
   readonly compression: Compression
   /** Whole-request timeout (time to the full unary body, or to the response headers of a stream). */
   readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * Time allowed from sending the request to the response headers, which also bounds reading an
+   * error body; exceeding it fails with `TransportError.Timeout` (retried like a network error).
+   * Default: the transport's `HttpTransport.currentHeadersTimeout` (5 minutes), or none when
+   * `timeout` is set (it bounds the headers already). Zero turns it off.
+   */
+  readonly headersTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -129,6 +137,17 @@ export const withTimeout = (self: Request, timeout: Duration.DurationInput | und
 })
 
 /**
+ * Sets {@link Request.headersTimeout}.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withHeadersTimeout = (self: Request, headersTimeout: Duration.DurationInput | undefined): Request => ({
+  ...self,
+  headersTimeout
+})
+
+/**
  * Body preparation, as in the reference crate: a JSON body becomes compact JSON bytes; with zstd
  * compression it is compressed at level 3 and `Content-Encoding: zstd` is set (failing when a
  * `Content-Encoding` is already present); `Content-Type: application/json` is added only when absent.
@@ -195,3 +214,84 @@ const prepareJson = (self: Request, value: unknown): Effect.Effect<PreparedBody,
     }
     return { headers, body: { _tag: "Bytes", bytes } } satisfies PreparedBody
   })
+
+// ---------------------------------------------------------------------------------------------
+// validation and redaction
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Checks headers before they go on the wire (HTTP requests and WebSocket handshakes alike): every
+ * name must be an RFC 9110 token and every value may hold only tab, space, visible ASCII and
+ * Latin-1 characters (no CR, LF, NUL or other control characters). Fails with a
+ * `TransportError.Build` that names the first bad header but never shows its value (it may be a
+ * token); `Build` errors are never retried.
+ *
+ * @example
+ * ```ts
+ * import * as Request from "@codex/client/Request"
+ *
+ * // fails with `request build error: invalid value for header "authorization": it contains a line break (CR or LF)`
+ * Request.validateHeaders({ authorization: "Bearer abc\r\nx-injected: 1" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateHeaders = (headers: Headers.Input): Effect.Effect<void, TransportError.Build> =>
+  Effect.suspend(() => {
+    const entries: Iterable<readonly [string, string | ReadonlyArray<string> | undefined]> =
+      Symbol.iterator in headers
+        ? (headers as Iterable<readonly [string, string]>)
+        : Object.entries(headers as Record<string, string | ReadonlyArray<string> | undefined>)
+    for (const [name, value] of entries) {
+      const values = value === undefined ? [] : typeof value === "string" ? [value] : value
+      for (const one of values) {
+        const problem = internalUrl.headerProblem(name, one)
+        if (problem !== undefined) return Effect.fail(new TransportError.Build({ reason: problem }))
+      }
+      if (values.length === 0) {
+        const problem = internalUrl.headerProblem(name, "")
+        if (problem !== undefined) return Effect.fail(new TransportError.Build({ reason: problem }))
+      }
+    }
+    return Effect.void
+  })
+
+/**
+ * Checks that `url` can be requested over HTTP: an absolute `http:` / `https:` URL with a host
+ * and without a `#fragment`. Anything else (`ftp:`, `file:`, `ws:`, `http://`, `http://h/v1#x`, a
+ * string that does not parse) fails with a `TransportError.Build` (never retried) whose message
+ * shows the URL with its credentials redacted. Pass `schemes` to accept others (e.g.
+ * `["ws:", "wss:"]`).
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateUrl = (
+  url: string,
+  schemes: ReadonlyArray<string> = ["http:", "https:"]
+): Effect.Effect<void, TransportError.Build> =>
+  Effect.suspend(() => {
+    const problem = internalUrl.httpUrlProblem(url, schemes)
+    return problem === undefined ? Effect.void : Effect.fail(new TransportError.Build({ reason: problem }))
+  })
+
+/**
+ * {@link validateUrl} and {@link validateHeaders} for a request; the HTTP transports run it before
+ * anything is sent.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validate = (self: Request): Effect.Effect<void, TransportError.Build> =>
+  Effect.zipRight(validateUrl(self.url), validateHeaders(self.headers))
+
+/**
+ * `text` with the userinfo of every URL in it replaced by `<redacted>`
+ * (`http://user:pw@host/v1` → `http://<redacted>@host/v1`), for anything that renders a URL:
+ * errors, log lines, span names and attributes. Text without credentials is returned unchanged.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const redactUrl: (text: string) => string = internalUrl.redactUrl

@@ -12,6 +12,7 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import { rustDebugOption } from "./internal/rustDebug.js"
+import { redactUrl } from "./internal/url.js"
 
 /**
  * @since 0.1.0
@@ -27,7 +28,8 @@ export type TypeId = typeof TypeId
 
 /**
  * A non-2xx response. `body` is the response body as text (absent when it was not valid UTF-8).
- * `headers` are redacted in every inspect / JSON / log output.
+ * `headers` are redacted in every inspect / JSON / log output, and `url` is kept with its
+ * credentials (`user:password@`) redacted.
  *
  * @since 0.1.0
  * @category errors
@@ -37,6 +39,8 @@ export class Http extends Data.TaggedError("Http")<{
   readonly url?: string | undefined
   readonly headers?: Headers.Headers | undefined
   readonly body?: string | undefined
+  /** Set when `body` is only the first part of the response body (see `HttpTransport.currentMaxErrorBodySize`). */
+  readonly bodyTruncated?: boolean | undefined
 }> {
   readonly [TypeId]: TypeId = TypeId
   constructor(args: {
@@ -44,9 +48,11 @@ export class Http extends Data.TaggedError("Http")<{
     readonly url?: string | undefined
     readonly headers?: Headers.Headers | undefined
     readonly body?: string | undefined
+    readonly bodyTruncated?: boolean | undefined
   }) {
     // The headers keep their values for lookups but display redacted (inspect / JSON / Effect format).
-    super(args.headers === undefined ? args : { ...args, headers: redactingHeaders(args.headers) })
+    const redacted = args.url === undefined ? args : { ...args, url: redactUrl(args.url) }
+    super(args.headers === undefined ? redacted : { ...redacted, headers: redactingHeaders(args.headers) })
   }
   override get message(): string {
     return `http ${this.status}: ${rustDebugOption(this.body)}`
@@ -61,7 +67,8 @@ export class Http extends Data.TaggedError("Http")<{
       status: this.status,
       url: this.url,
       headers: this.headers === undefined ? undefined : Headers.redact(this.headers, redactedNames()),
-      body: this.body
+      body: this.body,
+      ...(this.bodyTruncated === true ? { bodyTruncated: true } : {})
     }
   }
   /** `util.inspect` shows the stack and the fields with secret header values redacted. */
@@ -72,7 +79,8 @@ export class Http extends Data.TaggedError("Http")<{
       status: this.status,
       url: this.url,
       headers: this.headers === undefined ? undefined : redactedRecord(this.headers),
-      body: this.body
+      body: this.body,
+      ...(this.bodyTruncated === true ? { bodyTruncated: true } : {})
     }
     const rendered = inspect === undefined ? JSON.stringify(fields) : inspect(fields, options)
     return `${this.stack ?? `${this.name}: ${this.message}`} ${rendered}`

@@ -513,6 +513,45 @@ for (const [name, layer] of layers) {
       )
     )
 
+    it.scopedLive("a URL or header that cannot be sent is a Build error and nothing reaches the server", () =>
+      run(
+        Effect.gen(function* () {
+          const server = yield* testServer
+          const transport = yield* HttpTransport.HttpTransport
+          const port = new URL(server.url).port
+          const badUrls = [
+            `ftp://127.0.0.1:${port}/ok`,
+            `ws://127.0.0.1:${port}/ok`,
+            `file:///ok`,
+            "http:///ok",
+            `http://127.0.0.1:${port}/v1#frag/ok`
+          ]
+          for (const url of badUrls) {
+            const error = failure(yield* Effect.exit(transport.execute(Request.make("POST", url))))
+            expect(error._tag, url).toBe("Build")
+          }
+          const ok = Request.make("POST", `${server.url}/ok`)
+          const badHeaders: ReadonlyArray<readonly [string, string]> = [
+            ["authorization", "Bearer s3cret\r\nx-injected: 1"],
+            ["chatgpt-account-id", "acct\0"],
+            ["session_id", "caf\u00e9 \u2603"],
+            ["bad name", "v"]
+          ]
+          for (const [name, value] of badHeaders) {
+            const sends: ReadonlyArray<(r: Request.Request) => Effect.Effect<unknown, TransportError.TransportError>> =
+              [transport.execute, (r) => Effect.scoped(transport.stream(r))]
+            for (const send of sends) {
+              const error = failure(yield* Effect.exit(send(Request.setHeader(ok, name, value))))
+              expect(error._tag).toBe("Build")
+              expect(error.message).toContain(JSON.stringify(name))
+              expect(error.message).not.toContain("s3cret")
+            }
+          }
+          expect(server.received).toEqual([])
+        })
+      )
+    )
+
     it.scopedLive("connection failures are Network errors", () =>
       run(
         Effect.gen(function* () {

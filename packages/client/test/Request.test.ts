@@ -125,3 +125,86 @@ describe("Request.prepareBody", () => {
     })
   )
 })
+
+describe("Request.validateHeaders", () => {
+  const reasonOf = (headers: Headers.Input) => buildError(Effect.runSyncExit(Request.validateHeaders(headers))).reason
+
+  it("accepts tokens for names and tab, space, visible ASCII and Latin-1 in values", () => {
+    expect(
+      Exit.isSuccess(
+        Effect.runSyncExit(
+          Request.validateHeaders({ "x-ok_1.~": "a\tb c!~\u00e9\u00ff", authorization: "Bearer sk-abc", empty: "" })
+        )
+      )
+    ).toBe(true)
+    expect(Exit.isSuccess(Effect.runSyncExit(Request.validateHeaders([["x-pair", "v"]])))).toBe(true)
+  })
+
+  it.each([
+    ["CR", "Bearer abc\r", "a line break (CR or LF)"],
+    ["LF", "Bearer abc\nx-injected: 1", "a line break (CR or LF)"],
+    ["NUL", "abc\0", "a NUL character"],
+    ["a non-Latin-1 character", "caf\u00e9 \u2603", "a character outside Latin-1"],
+    ["another control character", "a\u0007b", "a control character"]
+  ])("a value with %s is a Build error naming the header, never its value", (_, value, what) => {
+    const reason = reasonOf({ "x-secret-token": value })
+    expect(reason).toBe(`invalid value for header "x-secret-token": it contains ${what}`)
+    expect(reason).not.toContain("abc")
+  })
+
+  it.each([["x bad"], ["x:bad"], ["x\r\nbad"], ["caf\u00e9"], [""]])("the name %j is a Build error", (name) => {
+    expect(reasonOf([[name, "v"]])).toBe(`invalid header name ${JSON.stringify(name)}`)
+  })
+})
+
+describe("Request.validateUrl", () => {
+  const reasonOf = (url: string) => buildError(Effect.runSyncExit(Request.validateUrl(url))).reason
+
+  it("accepts absolute http(s) URLs with a host", () => {
+    for (const url of ["http://127.0.0.1:8080/v1", "https://api.openai.com/v1/responses?a=b", "HTTPS://H/x"]) {
+      expect(Exit.isSuccess(Effect.runSyncExit(Request.validateUrl(url)))).toBe(true)
+    }
+    expect(Exit.isSuccess(Effect.runSyncExit(Request.validateUrl("wss://h/v1", ["ws:", "wss:"])))).toBe(true)
+  })
+
+  it.each([
+    ["ftp://h/v1", 'unsupported URL scheme "ftp:"'],
+    ["file:///etc/passwd", 'unsupported URL scheme "file:"'],
+    ["javascript:alert(1)", 'unsupported URL scheme "javascript:"'],
+    ["ws://h/v1", 'unsupported URL scheme "ws:"'],
+    ["mailto:a@b.c", 'unsupported URL scheme "mailto:"'],
+    ["http://", "URL has no host"],
+    ["http:///responses", "URL has no host"],
+    ["http://user:pw@/responses", "URL has no host"],
+    ["http://h/v1#frag/responses", "URL has a fragment"],
+    ["not a url", "not an absolute URL"],
+    ["http://[::1/v1", "invalid URL"]
+  ])("%s is a Build error", (url, expected) => {
+    expect(reasonOf(url)).toContain(expected)
+  })
+
+  it("shows the URL with its credentials redacted", () => {
+    const reason = reasonOf("ftp://user:s3cret-pw@h/v1")
+    expect(reason).toContain("ftp://<redacted>@h/v1")
+    expect(reason).not.toContain("s3cret-pw")
+  })
+})
+
+describe("Request.redactUrl", () => {
+  it.each([
+    ["http://user:s3cret-pw@127.0.0.1:9/v1", "http://<redacted>@127.0.0.1:9/v1"],
+    ["http://token@h/v1", "http://<redacted>@h/v1"],
+    ["https://u:p@ss@h/x?y=1", "https://<redacted>@h/x?y=1"],
+    ["http:user:s3cret-pw@h/v1", "http://<redacted>@h/v1"],
+    ["POST to http://u:s3cret-pw@h/v1/responses: {}", "POST to http://<redacted>@h/v1/responses: {}"],
+    ["proxy http://a:b@p:8080 and wss://c:d@q/", "proxy http://<redacted>@p:8080 and wss://<redacted>@q/"]
+  ])("%s → %s", (input, expected) => {
+    expect(Request.redactUrl(input)).toBe(expected)
+  })
+
+  it("leaves URLs without credentials unchanged", () => {
+    for (const url of ["https://api.openai.com/v1", "http://h/a@b", "mailto:a@b.c", "http://h/?q=a@b"]) {
+      expect(Request.redactUrl(url)).toBe(url)
+    }
+  })
+})

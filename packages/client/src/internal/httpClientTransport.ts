@@ -8,6 +8,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
@@ -19,6 +20,7 @@ import type * as HttpTransport from "../HttpTransport.js"
 import * as Request from "../Request.js"
 import * as TransportError from "../TransportError.js"
 import { injectTraceHeaders } from "./traceContext.js"
+import { redactUrl, scrubCause } from "./url.js"
 
 // ---------------------------------------------------------------------------------------------
 // error mapping
@@ -68,10 +70,17 @@ const fromClientError = (error: HttpClientError.HttpClientError): TransportError
   const passthrough = findTransportError(error.cause)
   if (passthrough !== undefined) return passthrough
   if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
-    return new TransportError.Build({ reason: `invalid URL: ${describe(error.cause)}`, cause: error.cause })
+    return new TransportError.Build({
+      reason: `invalid URL: ${redactUrl(describe(error.cause))}`,
+      cause: scrubCause(error.cause)
+    })
   }
   if (isTimeout(error.cause)) return new TransportError.Timeout()
-  return new TransportError.Network({ reason: describe(error.cause ?? error.message), cause: error.cause })
+  // Messages and causes can quote the request URL; its credentials never reach the error.
+  return new TransportError.Network({
+    reason: redactUrl(describe(error.cause ?? error.message)),
+    cause: scrubCause(error.cause)
+  })
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
@@ -90,17 +99,72 @@ const readBytes = (
 ): Effect.Effect<Uint8Array, TransportError.TransportError> =>
   Effect.mapBoth(response.arrayBuffer, { onFailure: fromClientError, onSuccess: (buffer) => new Uint8Array(buffer) })
 
+/** A prefix cut mid-character decodes without its incomplete last character. */
+const decodeUtf8Prefix = (bytes: Uint8Array): string | undefined => {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes, { stream: true })
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The first `maxErrorBodySize` bytes of an error body, read for at most `timeout` in total (a body
+ * that drips defeats any per-chunk timer). Reading stops at either bound, which aborts the rest of
+ * the response; a connection failure before that fails as usual.
+ */
+const readErrorBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  limits: Limits
+): Effect.Effect<{ readonly bytes: Uint8Array; readonly truncated: boolean }, TransportError.TransportError> =>
+  Effect.suspend(() => {
+    const max = limits.maxErrorBodySize
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    let truncated = false
+    const read = response.stream.pipe(
+      Stream.mapError(fromClientError),
+      Stream.runForEachWhile((chunk) =>
+        Effect.sync(() => {
+          const room = max - size
+          if (chunk.byteLength > room) truncated = true
+          const kept = chunk.byteLength > room ? chunk.subarray(0, room) : chunk
+          chunks.push(kept)
+          size += kept.byteLength
+          return !truncated
+        })
+      )
+    )
+    const bounded =
+      limits.headersTimeout === undefined
+        ? read
+        : Effect.map(Effect.timeoutOption(read, limits.headersTimeout), (done) => {
+            if (done._tag === "None") truncated = true
+          })
+    return Effect.map(bounded, () => {
+      const bytes = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset)
+        offset += chunk.byteLength
+      }
+      return { bytes, truncated }
+    })
+  })
+
 const httpError = (
   request: Request.Request,
-  response: HttpClientResponse.HttpClientResponse
+  response: HttpClientResponse.HttpClientResponse,
+  limits: Limits
 ): Effect.Effect<never, TransportError.TransportError> =>
-  Effect.flatMap(readBytes(response), (bytes) =>
+  Effect.flatMap(readErrorBody(response, limits), ({ bytes, truncated }) =>
     Effect.fail(
       new TransportError.Http({
         status: response.status,
         url: request.url,
         headers: response.headers,
-        body: decodeUtf8(bytes)
+        body: truncated ? decodeUtf8Prefix(bytes) : decodeUtf8(bytes),
+        ...(truncated ? { bodyTruncated: true } : {})
       })
     )
   )
@@ -174,7 +238,7 @@ const instrument = <A, E, R>(request: Request.Request, effect: Effect.Effect<A, 
     Effect.withSpan(`http.client ${request.method}`, {
       kind: "client",
       captureStackTrace: false,
-      attributes: { "http.request.method": request.method, "url.full": request.url }
+      attributes: { "http.request.method": request.method, "url.full": redactUrl(request.url) }
     }),
     Effect.locallyWith(Headers.currentRedactedNames, redactSecrets)
   )
@@ -200,15 +264,19 @@ const describeBody = (request: Request.Request): string => {
 const traceRequest = (request: Request.Request): Effect.Effect<void> =>
   Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (minimum) =>
     minimum.ordinal <= LogLevel.Trace.ordinal
-      ? Effect.logTrace(`${request.method} to ${request.url}: ${describeBody(request)}`)
+      ? Effect.logTrace(`${request.method} to ${redactUrl(request.url)}: ${describeBody(request)}`)
       : Effect.void
   )
 
-/** The platform request for `request` (body prepared once), logged at TRACE level. */
+/**
+ * The platform request for `request` (URL and headers checked, body prepared once), logged at
+ * TRACE level.
+ */
 const prepare = (
   request: Request.Request
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, TransportError.TransportError> =>
   Effect.gen(function* () {
+    yield* Request.validate(request)
     const clientRequest = yield* toClientRequest(request, yield* Request.prepareBody(request))
     yield* traceRequest(request)
     return clientRequest
@@ -222,6 +290,43 @@ const withTimeout = <A, R>(
     ? effect
     : Effect.timeoutFail(effect, { duration: request.timeout, onTimeout: () => new TransportError.Timeout() })
 
+/** The bounds in effect for one request. */
+interface Limits {
+  /** Time to response headers, and total time to read an error body; `undefined` = unbounded. */
+  readonly headersTimeout: Duration.Duration | undefined
+  readonly maxErrorBodySize: number
+}
+
+/** @internal */
+export const currentHeadersTimeout: FiberRef.FiberRef<Duration.Duration> = FiberRef.unsafeMake(Duration.minutes(5))
+
+/** @internal */
+export const currentMaxErrorBodySize: FiberRef.FiberRef<number> = FiberRef.unsafeMake(64 * 1024)
+
+const limitsFor = (request: Request.Request): Effect.Effect<Limits> =>
+  Effect.map(
+    Effect.all([FiberRef.get(currentHeadersTimeout), FiberRef.get(currentMaxErrorBodySize)]),
+    ([fallback, maxErrorBodySize]) => {
+      // A request with its own whole-request timeout is bounded by it, unless it also sets its own
+      // time to headers; zero or infinite turns the bound off.
+      if (request.headersTimeout === undefined && request.timeout !== undefined) {
+        return { headersTimeout: undefined, maxErrorBodySize: Math.max(0, maxErrorBodySize) }
+      }
+      const timeout = request.headersTimeout === undefined ? fallback : Duration.decode(request.headersTimeout)
+      const bounded = Duration.isFinite(timeout) && !Duration.isZero(timeout)
+      return { headersTimeout: bounded ? timeout : undefined, maxErrorBodySize: Math.max(0, maxErrorBodySize) }
+    }
+  )
+
+/** Fails with `Timeout` when the response headers take longer than the limit. */
+const untilHeaders = <A, R>(
+  limits: Limits,
+  effect: Effect.Effect<A, TransportError.TransportError, R>
+): Effect.Effect<A, TransportError.TransportError, R> =>
+  limits.headersTimeout === undefined
+    ? effect
+    : Effect.timeoutFail(effect, { duration: limits.headersTimeout, onTimeout: () => new TransportError.Timeout() })
+
 /** @internal */
 export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service => {
   // The transport opens its own span (and injects `traceparent`), so the platform's is turned off.
@@ -233,12 +338,16 @@ export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service =
       request,
       Effect.gen(function* () {
         const clientRequest = yield* prepare(request)
+        const limits = yield* limitsFor(request)
         const response = yield* withTimeout(
           request,
           Effect.gen(function* () {
-            const response = yield* Effect.mapError(client.execute(clientRequest), fromClientError)
+            const response = yield* untilHeaders(
+              limits,
+              Effect.mapError(client.execute(clientRequest), fromClientError)
+            )
             yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
-            if (!isSuccess(response.status)) return yield* httpError(request, response)
+            if (!isSuccess(response.status)) return yield* httpError(request, response, limits)
             return { response, body: yield* readBytes(response) }
           })
         )
@@ -253,17 +362,21 @@ export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service =
       request,
       Effect.gen(function* () {
         const clientRequest = yield* prepare(request)
+        const limits = yield* limitsFor(request)
         // A scope of its own, closed when the body stream ends in any way or when the caller's scope
         // closes; closing it aborts the request, which releases the socket.
         const requestScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
         const release = Scope.close(requestScope, Exit.void)
         const response = yield* withTimeout(
           request,
-          Effect.mapError(Scope.extend(scopedClient.execute(clientRequest), requestScope), fromClientError)
+          untilHeaders(
+            limits,
+            Effect.mapError(Scope.extend(scopedClient.execute(clientRequest), requestScope), fromClientError)
+          )
         ).pipe(Effect.onError(() => release))
         yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
         if (!isSuccess(response.status)) {
-          return yield* httpError(request, response).pipe(Effect.ensuring(release))
+          return yield* httpError(request, response, limits).pipe(Effect.ensuring(release))
         }
         const body = response.stream.pipe(Stream.mapError(fromClientError), Stream.ensuring(release))
         return { status: response.status, headers: response.headers, body }

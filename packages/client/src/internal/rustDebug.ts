@@ -2,34 +2,30 @@
  * Renders a string the way Rust's `{:?}` does, so error displays match the reference crate.
  * @internal
  */
-export const rustDebugString = (s: string): string => {
-  let out = '"'
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!
-    switch (ch) {
-      case "\\":
-        out += "\\\\"
-        break
-      case '"':
-        out += '\\"'
-        break
-      case "\n":
-        out += "\\n"
-        break
-      case "\r":
-        out += "\\r"
-        break
-      case "\t":
-        out += "\\t"
-        break
-      case "\0":
-        out += "\\0"
-        break
-      default:
-        out += cp < 0x20 || cp === 0x7f ? `\\u{${cp.toString(16)}}` : ch
-    }
+export const rustDebugString = (s: string): string => `"${s.replace(escaped, escapeChar)}"`
+
+// One `replace` pass builds a flat string in time and memory linear in the input (appending one
+// character at a time builds a rope of ~32 bytes per character).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is escaped
+const escaped = /[\\"\x00-\x1f\x7f]/g
+
+const escapeChar = (ch: string): string => {
+  switch (ch) {
+    case "\\":
+      return "\\\\"
+    case '"':
+      return '\\"'
+    case "\n":
+      return "\\n"
+    case "\r":
+      return "\\r"
+    case "\t":
+      return "\\t"
+    case "\0":
+      return "\\0"
+    default:
+      return `\\u{${ch.charCodeAt(0).toString(16)}}`
   }
-  return `${out}"`
 }
 
 /** `Some("…")` / `None` as Rust prints an `Option<String>`. @internal */
