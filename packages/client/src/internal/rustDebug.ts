@@ -6,7 +6,6 @@ export const rustDebugString = (s: string): string => `"${s.replace(escaped, esc
 
 // One `replace` pass builds a flat string in time and memory linear in the input (appending one
 // character at a time builds a rope of ~32 bytes per character).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is escaped
 const escaped = /[\\"\x00-\x1f\x7f]/g
 
 const escapeChar = (ch: string): string => {
