@@ -221,7 +221,7 @@ for (const [layerName, layer] of layers) {
           Effect.gen(function* () {
             const server = yield* rawServer(drip)
             const transport = yield* HttpTransport.HttpTransport
-            const request = Request.withHeadersTimeout(Request.make("GET", `${server.url}/v1/models`), "700 millis")
+            const request = Request.withHeadersTimeout(Request.make("GET", `${server.url}/v1/models`), "2 seconds")
             const error = failure(yield* Effect.exit(send(transport, request)))
             if (error._tag !== "Http") throw new Error(`expected Http, got ${error._tag}`)
             expect(error.status).toBe(503)
