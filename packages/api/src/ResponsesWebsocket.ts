@@ -21,8 +21,9 @@ import * as TransportError from "@codex/client/TransportError"
 import * as RateLimitsProtocol from "@codex/protocol/RateLimits"
 import * as Headers from "@effect/platform/Headers"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -40,6 +41,7 @@ import * as Provider from "./Provider.js"
 import * as RateLimits from "./RateLimits.js"
 import { ResponseEvent } from "./ResponseEvent.js"
 import * as ResponsesRequest from "./ResponsesRequest.js"
+import * as WebsocketTelemetry from "./WebsocketTelemetry.js"
 
 // ---------------------------------------------------------------------------------------------
 // request
@@ -386,6 +388,67 @@ const failed = (reason: string) => ApiError.stream(reason)
 /** Upper bound of events emitted in one chunk. */
 const maxBatch = 512
 
+// ---------------------------------------------------------------------------------------------
+// telemetry (only wrapped in when a WebsocketTelemetry other than the no-op is in context)
+// ---------------------------------------------------------------------------------------------
+
+const frameResult = (frame: Ws.Frame): WebsocketTelemetry.WsEventResult => {
+  switch (frame._tag) {
+    case "End":
+      return WebsocketTelemetry.WsEventResult.End()
+    case "ReadError":
+      return WebsocketTelemetry.WsEventResult.Error({ message: frame.message })
+    default:
+      return WebsocketTelemetry.WsEventResult.Message({ message: frame })
+  }
+}
+
+const elapsedSince = (start: number) =>
+  Effect.map(Clock.currentTimeMillis, (end) => Duration.millis(Math.max(0, end - start)))
+
+/** A buffered frame was read without waiting. */
+const reportedPoll = (
+  poll: Effect.Effect<Option.Option<Ws.Frame>>,
+  telemetry: WebsocketTelemetry.Service
+): Effect.Effect<Option.Option<Ws.Frame>> =>
+  Effect.tap(poll, (frame) =>
+    Option.isSome(frame)
+      ? telemetry.onWsEvent({ result: frameResult(frame.value), duration: Duration.zero })
+      : Effect.void
+  )
+
+/** A read that waited (an idle-timeout failure is reported as `Timeout`). */
+const reportedRead = (
+  read: Effect.Effect<Ws.Frame, ApiError.ApiError>,
+  telemetry: WebsocketTelemetry.Service
+): Effect.Effect<Ws.Frame, ApiError.ApiError> =>
+  Effect.flatMap(Clock.currentTimeMillis, (start) =>
+    Effect.tapBoth(read, {
+      onSuccess: (frame) =>
+        Effect.flatMap(elapsedSince(start), (duration) =>
+          telemetry.onWsEvent({ result: frameResult(frame), duration })
+        ),
+      onFailure: () =>
+        Effect.flatMap(elapsedSince(start), (duration) =>
+          telemetry.onWsEvent({ result: WebsocketTelemetry.WsEventResult.Timeout(), duration })
+        )
+    })
+  )
+
+const reportedSend = (
+  send: Effect.Effect<void, ApiError.ApiError>,
+  telemetry: WebsocketTelemetry.Service,
+  connectionReused: boolean
+): Effect.Effect<void, ApiError.ApiError> =>
+  Effect.flatMap(Clock.currentTimeMillis, (start) =>
+    Effect.tapBoth(send, {
+      onSuccess: () =>
+        Effect.flatMap(elapsedSince(start), (duration) => telemetry.onWsRequest({ duration, connectionReused })),
+      onFailure: (error) =>
+        Effect.flatMap(elapsedSince(start), (duration) => telemetry.onWsRequest({ duration, error, connectionReused }))
+    })
+  )
+
 const makeConnection = (
   socket: Ws.Socket,
   idleTimeout: Duration.DurationInput,
@@ -415,8 +478,16 @@ const makeConnection = (
     onTimeout: () => failed("idle timeout waiting for websocket")
   })
 
-  const responseEvents = (text: string): Stream.Stream<ResponseEvent, ApiError.ApiError> => {
+  const responseEvents = (
+    text: string,
+    telemetry: WebsocketTelemetry.Service,
+    connectionReused: boolean
+  ): Stream.Stream<ResponseEvent, ApiError.ApiError> => {
     const processor = makeProcessor()
+    // The no-op default adds nothing per frame.
+    const reporting = telemetry !== WebsocketTelemetry.noop
+    const pollFrame = reporting ? reportedPoll(socket.poll, telemetry) : socket.poll
+    const nextFrame = reporting ? reportedRead(readFrame, telemetry) : readFrame
     let done = false
     let pendingError: ApiError.ApiError | undefined
 
@@ -468,20 +539,21 @@ const makeConnection = (
       return out.length >= maxBatch ? emit(out) : drain(out)
     }
     const drain = (out: Array<ResponseEvent>): Pull =>
-      Effect.flatMap(socket.poll, (buffered) => {
+      Effect.flatMap(pollFrame, (buffered) => {
         if (Option.isSome(buffered)) return handle(buffered.value, out)
         if (out.length > 0) return emit(out)
-        return Effect.flatMap(Effect.mapError(readFrame, Option.some), (frame) => handle(frame, out))
+        return Effect.flatMap(Effect.mapError(nextFrame, Option.some), (frame) => handle(frame, out))
       })
     const pull: Pull = Effect.suspend(() => {
       if (pendingError !== undefined) return Effect.fail(Option.some(pendingError))
       if (done) return Effect.fail(Option.none())
       return drain([])
     })
-    const send = socket.send(text).pipe(
+    const sendOnly = socket.send(text).pipe(
       Effect.mapError((error) => failed(`failed to send websocket request: ${error.message}`)),
       Effect.timeoutFail({ duration: idleTimeout, onTimeout: () => failed("idle timeout sending websocket request") })
     )
+    const send = reporting ? reportedSend(sendOnly, telemetry, connectionReused) : sendOnly
     return Stream.concat(Stream.execute(send), Stream.repeatEffectChunkOption(pull)).pipe(
       // Anything but a completed response leaves unread frames behind: the connection is dropped.
       Stream.ensuring(Effect.suspend(() => (done && pendingError === undefined ? Effect.void : drop)))
@@ -495,7 +567,7 @@ const makeConnection = (
     reasoningIncluded,
     isClosed,
     close: drop,
-    streamRequest: (request, _connectionReused = false) =>
+    streamRequest: (request, connectionReused = false) =>
       Stream.unwrapScoped(
         Effect.gen(function* () {
           // Waiting for the turn stays interruptible (an `acquireRelease` acquire is not, so an
@@ -512,7 +584,8 @@ const makeConnection = (
           // An unserialisable request fails before anything is sent: the connection stays usable.
           const text = yield* Effect.either(Ws.encodeJson(() => toWire(request)))
           if (text._tag === "Left") return Stream.concat(head, Stream.fail(text.left))
-          return Stream.concat(head, responseEvents(text.right))
+          const telemetry = yield* WebsocketTelemetry.WebsocketTelemetry
+          return Stream.concat(head, responseEvents(text.right, telemetry, connectionReused))
         })
       )
   }

@@ -90,3 +90,7 @@ export * as WebsocketTls from "./WebsocketTls.js"
  * @since 0.1.0
  */
 export * as SseTelemetry from "./SseTelemetry.js"
+/**
+ * @since 0.1.0
+ */
+export * as WebsocketTelemetry from "./WebsocketTelemetry.js"
