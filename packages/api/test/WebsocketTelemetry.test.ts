@@ -34,7 +34,7 @@ const capture = () => {
 }
 
 /** A real `ws` server and one client connection to it (`conn` is the server side). */
-const connected = (streamIdleTimeout?: number) =>
+const connected = (streamIdleTimeout = 10_000) =>
   Effect.gen(function* () {
     const server = yield* listenWs()
     const client = yield* ResponsesWebsocket.make.pipe(
