@@ -13,7 +13,6 @@ import * as Models from "@codex/api/Models"
 import type { RateLimitSnapshot } from "@codex/api/RateLimits"
 import * as Responses from "@codex/api/Responses"
 import * as ResponsesRequest from "@codex/api/ResponsesRequest"
-import * as ResponsesWebsocket from "@codex/api/ResponsesWebsocket"
 import type { ResponseEvent } from "@codex/api/ResponseEvent"
 import type { TokenUsage } from "@codex/protocol/TokenUsage"
 import * as Args from "@effect/cli/Args"
@@ -22,6 +21,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import type * as Console from "effect/Console"
 import * as Data from "effect/Data"
@@ -112,6 +112,8 @@ const reportFailure = (
 // -----------------------------------------------------------------------------
 // responses
 // -----------------------------------------------------------------------------
+
+const loadWebsocket = Effect.promise(() => import("@codex/api/ResponsesWebsocket"))
 
 const spinnerFrames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
@@ -217,42 +219,50 @@ const responsesCommand = Command.make(
         const startedAt = yield* Clock.currentTimeMillis
         const stopSpinner = mode === "text" ? yield* startSpinner(out) : Effect.void
 
-        const onEvent = (event: ResponseEvent): Effect.Effect<void> =>
+        // Per event: state and the text to print; per chunk: one clock read and one write.
+        const onEvent = (event: ResponseEvent): string => {
+          state.events++
+          switch (event._tag) {
+            case "OutputTextDelta":
+              state.textChars += event.delta.length
+              break
+            case "Completed":
+              state.responseId = event.responseId
+              state.usage = event.tokenUsage
+              break
+            case "ServerModel":
+              state.model = event.model
+              break
+            case "RateLimits":
+              state.rateLimits.set(event.snapshot.limit_id ?? "codex", event.snapshot)
+              break
+          }
+          if (mode === "json") return `${Render.eventLine(event)}\n`
+          if (mode !== "text") return ""
+          if (event._tag === "ReasoningSummaryDelta") {
+            state.phase = "reasoning"
+            return style.dim(event.delta)
+          }
+          if (event._tag === "ReasoningSummaryPartAdded" && event.summaryIndex > 0) {
+            return state.phase === "reasoning" ? "\n\n" : ""
+          }
+          if (event._tag === "OutputTextDelta") {
+            const separator = state.phase === "reasoning" ? "\n\n" : ""
+            state.phase = "text"
+            return separator + event.delta
+          }
+          return ""
+        }
+        const onChunk = (chunk: Chunk.Chunk<ResponseEvent>): Effect.Effect<void> =>
           Effect.zipRight(
             stopSpinner,
             Effect.flatMap(Clock.currentTimeMillis, (now) =>
               Effect.sync(() => {
-                state.events++
                 if (state.firstEventAt === undefined) state.firstEventAt = now
-                switch (event._tag) {
-                  case "OutputTextDelta":
-                    state.textChars += event.delta.length
-                    break
-                  case "Completed":
-                    state.responseId = event.responseId
-                    state.usage = event.tokenUsage
-                    break
-                  case "ServerModel":
-                    state.model = event.model
-                    break
-                  case "RateLimits":
-                    state.rateLimits.set(event.snapshot.limit_id ?? "codex", event.snapshot)
-                    break
-                }
-                if (mode === "json") {
-                  out.stdout(`${Render.eventLine(event)}\n`)
-                } else if (mode === "text") {
-                  if (event._tag === "ReasoningSummaryDelta") {
-                    state.phase = "reasoning"
-                    write(style.dim(event.delta))
-                  } else if (event._tag === "ReasoningSummaryPartAdded" && event.summaryIndex > 0) {
-                    if (state.phase === "reasoning") write("\n\n")
-                  } else if (event._tag === "OutputTextDelta") {
-                    if (state.phase === "reasoning") write("\n\n")
-                    state.phase = "text"
-                    write(event.delta)
-                  }
-                }
+                const events = Chunk.toReadonlyArray(chunk)
+                let text = ""
+                for (let i = 0; i < events.length; i++) text += onEvent(events[i]!)
+                write(text)
               })
             )
           )
@@ -262,20 +272,23 @@ const responsesCommand = Command.make(
         const openHttp = Effect.flatMap(Responses.ResponsesClient, (client) =>
           client.openRequest(request, { ...identity, compression: flags.zstd ? "zstd" : "none" })
         ).pipe(Effect.provide(Responses.layer))
-        const openWebsocket = Effect.flatMap(ResponsesWebsocket.ResponsesWebsocketClient, (client) =>
-          Effect.map(
-            client.connect({ extraHeaders: ResponsesRequest.buildHeaders(identity) }),
-            (socket): Responses.ResponseStream => ({
-              upstreamRequestId: undefined,
-              events: socket.streamRequest(ResponsesWebsocket.fromApiRequest(request))
-            })
-          )
-        ).pipe(Effect.provide(ResponsesWebsocket.layer))
+        // The WebSocket client (and `ws`) is loaded only for --transport websocket.
+        const openWebsocket = Effect.flatMap(loadWebsocket, (ResponsesWebsocket) =>
+          Effect.flatMap(ResponsesWebsocket.ResponsesWebsocketClient, (client) =>
+            Effect.map(
+              client.connect({ extraHeaders: ResponsesRequest.buildHeaders(identity) }),
+              (socket): Responses.ResponseStream => ({
+                upstreamRequestId: undefined,
+                events: socket.streamRequest(ResponsesWebsocket.fromApiRequest(request))
+              })
+            )
+          ).pipe(Effect.provide(ResponsesWebsocket.layer))
+        )
         let upstreamRequestId: string | undefined
         const run = Effect.gen(function* () {
           const opened = yield* flags.transport === "websocket" ? openWebsocket : openHttp
           upstreamRequestId = opened.upstreamRequestId
-          yield* Stream.runForEach(opened.events, onEvent)
+          yield* Stream.runForEachChunk(opened.events, onChunk)
           return opened.upstreamRequestId
         }).pipe(Effect.scoped, Effect.provide(connection.layer))
 

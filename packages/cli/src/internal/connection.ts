@@ -6,8 +6,6 @@
 import * as Auth from "@codex/api/Auth"
 import * as Provider from "@codex/api/Provider"
 import * as HttpTransport from "@codex/client/HttpTransport"
-import * as DemoFixture from "@codex/testing/DemoFixture"
-import * as ResponsesServer from "@codex/testing/ResponsesServer"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -17,6 +15,11 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { CliOutput } from "../CliOutput.js"
+
+/** The demo server, loaded only in demo mode (it is not needed to start any other command). */
+const loadDemo = Effect.promise(() =>
+  Promise.all([import("@codex/testing/ResponsesServer"), import("@codex/testing/DemoFixture")])
+)
 
 /** Bad usage: exit code 2. @internal */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly reason: string }> {
@@ -73,6 +76,7 @@ export const connect = (flags: ConnectionFlags): Effect.Effect<Connection, Usage
     let baseUrl = Option.getOrUndefined(flags.baseUrl) ?? nonBlank(env.OPENAI_BASE_URL)
     let demo = false
     if (apiKey === undefined && baseUrl === undefined) {
+      const [ResponsesServer, DemoFixture] = yield* loadDemo
       const server = yield* ResponsesServer.make({
         defaults: DemoFixture.defaults({ chunkDelayMs: out.stdoutIsTTY ? 60 : 0 }),
         websocketHeaders: DemoFixture.websocketHeaders
