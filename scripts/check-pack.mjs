@@ -4,7 +4,9 @@
 // `workspace:` specifiers, a README, a LICENSE identical to the root one (matching the `license`
 // field), `repository` / `homepage` / `bugs`, ranges (never exact pins) for dependencies, the
 // supported majors of effect and @effect/* as peer ranges, no import of a package the manifest
-// does not declare, and every `#name` import mapped by `imports` to packed files.
+// does not declare, and every `#name` import mapped by `imports` to packed files. A command-only
+// package (a `bin` and no `exports`, like the bundled @codex/cli) needs no library entry points: its
+// bin files must be packed and may `import`/`require` only Node built-ins and declared dependencies.
 // Needs a built `dist` in each package (`pnpm build`). Exits 1 when any package fails.
 // Usage: node scripts/check-pack.mjs [package-dir ...]   (default: every packages/* directory)
 import { execFileSync } from "node:child_process"
@@ -120,10 +122,12 @@ const checkExports = (manifest, files, problems) => {
 const importedPackages = (unpackedDir, files) => {
   const names = new Set()
   const specifier = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g
+  const required = /\brequire\s*\(\s*["']([^"'./][^"']*)["']\s*\)/g
   for (const file of files) {
-    if (!file.endsWith(".js") && !file.endsWith(".mjs")) continue
+    if (!file.endsWith(".js") && !file.endsWith(".mjs") && !file.endsWith(".cjs")) continue
     const text = fs.readFileSync(path.join(unpackedDir, file), "utf8")
-    for (const m of text.matchAll(specifier)) {
+    const found = [...text.matchAll(specifier), ...(file.endsWith(".cjs") ? text.matchAll(required) : [])]
+    for (const m of found) {
       const spec = m[1]
       const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]
       names.add(name)
@@ -157,7 +161,8 @@ const checkPackage = (dir) => {
     if (leaked.length > 0) {
       problems.push(`sources or tests are packed: ${leaked.slice(0, 5).join(", ")}${leaked.length > 5 ? ", ..." : ""}`)
     }
-    for (const required of ["dist/index.js", "dist/index.d.ts"]) {
+    const commandOnly = source.bin !== undefined && source.exports === undefined
+    for (const required of commandOnly ? [] : ["dist/index.js", "dist/index.d.ts"]) {
       if (!files.includes(required)) problems.push(`${required} is missing (build first: pnpm build)`)
     }
     if (!files.includes("README.md")) problems.push("README.md is missing")
@@ -173,7 +178,7 @@ const checkPackage = (dir) => {
       }
     }
     if (workspaceSpecs.length > 0) problems.push(`workspace: specifiers left: ${workspaceSpecs.join(", ")}`)
-    checkExports(manifest, files, problems)
+    if (!commandOnly) checkExports(manifest, files, problems)
     checkMetadata(manifest, files, unpacked, path.relative(root, dir), problems)
     for (const field of ["main", "types", "module"]) {
       if (typeof manifest[field] === "string" && !files.includes(manifest[field].replace(/^\.\//, ""))) {

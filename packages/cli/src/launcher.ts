@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * The published `codex-api` executable (built to `dist/bin.js`): loads the single-file bundle of
+ * the command (`dist/codex-api.cjs`, built by esbuild from `bin.ts`) with a V8 code cache, so a
+ * start does not compile the bundle again.
+ *
+ * - Node ≥ 22.1: `module.enableCompileCache(dir)`, Node's own cache (keyed by the file's content).
+ * - Node 20: the bundle runs as a `vm.Script` with `cachedData`; the cache file's name carries a
+ *   hash of the bundle's content and the Node version, so a changed bundle never reads stale code.
+ *
+ * The cache lives in a per-user directory (`$XDG_CACHE_HOME/codex-api`, else `~/.cache/codex-api`;
+ * `%LOCALAPPDATA%\codex-api` on Windows, `~/Library/Caches/codex-api` on macOS), created with
+ * mode 0700. When it cannot be read or written, the command runs without a cache and says nothing.
+ * `CODEX_API_COMPILE_CACHE=0` (or Node's `NODE_DISABLE_COMPILE_CACHE=1`) turns it off.
+ *
+ * @internal
+ */
+import { createHash } from "node:crypto"
+import * as Fs from "node:fs"
+import * as Module from "node:module"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import * as Vm from "node:vm"
+
+const bundle = fileURLToPath(new URL("./codex-api.cjs", import.meta.url))
+
+const cacheDirectory = (): string | undefined => {
+  const env = process.env
+  if (env.CODEX_API_COMPILE_CACHE === "0" || (env.NODE_DISABLE_COMPILE_CACHE ?? "") !== "") return undefined
+  const xdg = env.XDG_CACHE_HOME
+  let base: string
+  if (xdg !== undefined && Path.isAbsolute(xdg)) base = xdg
+  else if (process.platform === "win32") base = env.LOCALAPPDATA ?? Path.join(Os.homedir(), "AppData", "Local")
+  else if (process.platform === "darwin") base = Path.join(Os.homedir(), "Library", "Caches")
+  else base = Path.join(Os.homedir(), ".cache")
+  return Path.join(base, "codex-api")
+}
+
+const makeDirectory = (dir: string): boolean => {
+  try {
+    Fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    return true
+  } catch {
+    return false
+  }
+}
+
+type EnableCompileCache = (dir?: string) => unknown
+const enableCompileCache = (Module as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache
+
+const requireBundle = Module.createRequire(bundle)
+
+/** Node's own compile cache: the bundle is `require`d as usual and Node caches what it compiles. */
+const runWithNodeCache = (enable: EnableCompileCache, dir: string | undefined): void => {
+  if (dir !== undefined && makeDirectory(dir)) {
+    try {
+      enable(Path.join(dir, "node"))
+    } catch {
+      // No cache then.
+    }
+  }
+  requireBundle(bundle)
+}
+
+/** Node 20: compile the bundle as a CommonJS function with `vm.Script` and V8 cached data. */
+const runWithScriptCache = (dir: string | undefined): void => {
+  let source = Fs.readFileSync(bundle, "utf8")
+  // A hashbang is only valid at the very start of a file; keep the line numbering.
+  if (source.startsWith("#!")) source = `//${source.slice(2)}`
+  let cacheFile: string | undefined
+  let cachedData: Buffer | undefined
+  if (dir !== undefined) {
+    // One folder per installed bundle (so two installs do not evict each other), one file per
+    // content + Node version + V8 flags.
+    const install = createHash("sha256").update(bundle).digest("hex").slice(0, 16)
+    const hash = createHash("sha256").update(source).update(process.execArgv.join(" ")).digest("hex").slice(0, 24)
+    cacheFile = Path.join(dir, install, `v8-${process.version}-${process.arch}-${hash}.bin`)
+    try {
+      cachedData = Fs.readFileSync(cacheFile)
+    } catch {
+      cachedData = undefined
+    }
+  }
+  const script = new Vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    ...(cachedData === undefined ? {} : { cachedData }),
+    importModuleDynamically: Vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
+  })
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    const target = cacheFile
+    // At exit the cache also holds every function the command compiled while it ran.
+    process.once("exit", () => writeCache(target, () => script.createCachedData()))
+  }
+  const run = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: { exports: unknown },
+    filename: string,
+    dirname: string
+  ) => void
+  const module = { exports: {} }
+  run.call(module.exports, module.exports, requireBundle, module, bundle, Path.dirname(bundle))
+}
+
+/** Writes the cache atomically (temp file + rename) and removes this bundle's older cache files. */
+const writeCache = (file: string, data: () => Buffer): void => {
+  const dir = Path.dirname(file)
+  if (!makeDirectory(dir)) return
+  const temp = `${file}.${process.pid}.tmp`
+  try {
+    Fs.writeFileSync(temp, data(), { mode: 0o600 })
+    Fs.renameSync(temp, file)
+    for (const name of Fs.readdirSync(dir)) {
+      if (name.startsWith("v8-") && Path.join(dir, name) !== file && !name.endsWith(".tmp")) {
+        Fs.rmSync(Path.join(dir, name), { force: true })
+      }
+    }
+  } catch {
+    try {
+      Fs.rmSync(temp, { force: true })
+    } catch {
+      // Nothing more to do: the next run tries again.
+    }
+  }
+}
+
+const dir = cacheDirectory()
+if (enableCompileCache !== undefined) runWithNodeCache(enableCompileCache, dir)
+else runWithScriptCache(dir)
