@@ -41,7 +41,12 @@ const tempDir = Effect.acquireRelease(
 )
 
 /** Bundles `entryPoint` into the single file `outfile`; returns the bundled input paths. */
-const bundle = (entryPoint: string, platform: "browser" | "node", outfile: string) =>
+const bundle = (
+  entryPoint: string,
+  platform: "browser" | "node" | "neutral",
+  outfile: string,
+  options: { readonly conditions?: Array<string>; readonly mainFields?: Array<string> } = {}
+) =>
   Effect.map(
     Effect.promise(() =>
       esbuild.build({
@@ -49,7 +54,8 @@ const bundle = (entryPoint: string, platform: "browser" | "node", outfile: strin
         bundle: true,
         format: "esm",
         platform,
-        conditions: ["@codex/source"],
+        conditions: ["@codex/source", ...(options.conditions ?? [])],
+        ...(options.mainFields === undefined ? {} : { mainFields: options.mainFields }),
         outfile,
         metafile: true,
         logLevel: "silent"
@@ -132,6 +138,48 @@ describe("bundles", () => {
         expect(request.json).toMatchObject({ model: "gpt-5", stream: true })
       }),
     90_000
+  )
+
+  it.scoped("the package entries bundle for browsers and edge runtimes without their Node-only modules", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const targets = [
+        { platform: "browser" as const },
+        // Cloudflare Workers' resolution (workerd); Vercel's edge runtime resolves much the same.
+        {
+          platform: "neutral" as const,
+          conditions: ["workerd", "worker", "browser"],
+          mainFields: ["browser", "module", "main"]
+        }
+      ]
+      for (const [i, target] of targets.entries()) {
+        const inputs = yield* bundle(entry("barrels.ts"), target.platform, path.join(dir, `${i}.js`), target)
+        expect(inputs.some((input) => input.includes("packages/client/src/HttpTransport.ts"))).toBe(true)
+        expect(inputs.filter((input) => nodeOnly.test(input))).toEqual([])
+      }
+    })
+  )
+
+  it.effect("each entry without Node exports every module of the package's index but the Node-only ones", () =>
+    Effect.gen(function* () {
+      const packages = path.join(__dirname, "..", "..", "packages")
+      const nodeOnly = {
+        client: ["CustomCa", "NodeTransport", "Proxy"],
+        api: ["Files", "RealtimeWebsocket", "ResponsesWebsocket", "WebsocketTls"]
+      }
+      for (const [name, modules] of Object.entries(nodeOnly)) {
+        const full = yield* Effect.promise(() => import(path.join(packages, name, "src", "index.ts")))
+        const portable = yield* Effect.promise(
+          () => import(path.join(packages, name, "src", "internal", "indexWithoutNode.ts"))
+        )
+        expect(Object.keys(portable).sort()).toEqual(
+          Object.keys(full)
+            .filter((key) => !modules.includes(key))
+            .sort()
+        )
+        for (const key of Object.keys(portable)) expect(portable[key]).toBe(full[key])
+      }
+    })
   )
 
   it.scopedLive(
