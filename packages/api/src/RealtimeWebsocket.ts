@@ -5,10 +5,13 @@
  * and returns a {@link RealtimeWebsocketConnection} owned by the caller's scope: closing the scope
  * drops the socket. Writers never wait for a pending `nextEvent` (inbound frames are queued by the
  * socket listeners), and `nextEvent` returns `None` for good once the connection is closed. The
- * handshake is bounded by the provider's `websocketConnectTimeout` (default 15 s).
+ * handshake is bounded by the provider's `websocketConnectTimeout` (default 15 s). A base URL with
+ * a `#fragment` or no host and an invalid header are `Transport(Build)` errors before anything is
+ * sent (never retried by `connectWebrtcSideband`); URLs are shown with credentials redacted.
  *
  * @since 0.1.0
  */
+import * as Request from "@codex/client/Request"
 import { backoff } from "@codex/client/RetryPolicy"
 import * as Headers from "@effect/platform/Headers"
 import * as Context from "effect/Context"
@@ -51,6 +54,7 @@ export const agentFinalMessagePrefix = '"Agent Final Message":\n\n'
  * @category models
  */
 export interface RealtimeWebsocketConnection {
+  /** The socket URL, credentials (`user:password@`) redacted. */
   readonly url: string
   readonly parser: EventParser
   /** `{"type":"input_audio_buffer.append","audio":<data>}`. */
@@ -298,6 +302,8 @@ const describeHandshakeError = (error: Ws.HandshakeError): string => {
       return error.message
     case "Timeout":
       return `no answer to the upgrade request within ${Duration.format(error.after)}`
+    case "Invalid":
+      return error.error.reason
   }
 }
 
@@ -312,7 +318,7 @@ const isValidHeaderValue = (value: string): boolean => {
 
 /**
  * The handshake headers: provider < `extraHeaders` (plus `x-session-id`) < `defaultHeaders`
- * (only names still missing).
+ * (only names still missing). A header that cannot be sent is a `Transport(Build)` error naming it.
  *
  * @since 0.1.0
  * @category headers
@@ -327,12 +333,16 @@ export const handshakeHeaders = (
     let headers = mergeReplace(provider.headers, extraHeaders)
     const sessionId = config.sessionId
     if (sessionId !== undefined) {
+      // Named, never shown: the message says what is wrong with the value, not the value.
       if (!isValidHeaderValue(sessionId)) {
-        return Effect.fail(ApiError.stream(`invalid realtime session id header: ${JSON.stringify(sessionId)}`))
+        return Effect.fail(
+          ApiError.stream("invalid realtime session id header: x-session-id must be visible ASCII or tab")
+        )
       }
       headers = Headers.set(headers, "x-session-id", sessionId)
     }
-    return Effect.succeed(fillMissing(headers, defaultHeaders))
+    const out = fillMissing(headers, defaultHeaders)
+    return Effect.as(Effect.mapError(Request.validateHeaders(out), ApiError.fromTransport), out)
   })
 
 /** V1 has no transcription mode: it is treated as conversational. */
@@ -358,26 +368,47 @@ const buildUrl = (
     catch: (error) => ApiError.stream(error instanceof RealtimeUrlError ? error.reason : String(error))
   })
 
-const connectAt = (
+/** What a connect needs, built and checked once: problems here are never retried. */
+interface Prepared {
+  readonly config: RealtimeSession.RealtimeSessionConfig
+  readonly url: string
+  readonly headers: Headers.Headers
+}
+
+const prepare = (
   provider: Provider.Provider,
   rawConfig: RealtimeSession.RealtimeSessionConfig,
   callId: string | undefined,
   extraHeaders: Headers.Input | undefined,
   defaultHeaders: Headers.Input | undefined
-): Effect.Effect<RealtimeWebsocketConnection, ApiError.ApiError, Scope.Scope> =>
+): Effect.Effect<Prepared, ApiError.ApiError> =>
   Effect.gen(function* () {
     const config = normalizeConfig(rawConfig)
     const url = yield* buildUrl(provider, config, callId)
+    yield* Ws.validateBaseUrl(provider.baseUrl)
     const headers = yield* handshakeHeaders(provider, config, extraHeaders, defaultHeaders)
+    return { config, url, headers }
+  })
+
+const open = (
+  provider: Provider.Provider,
+  { config, headers, url }: Prepared
+): Effect.Effect<RealtimeWebsocketConnection, ApiError.ApiError, Scope.Scope> =>
+  Effect.gen(function* () {
     const connectTimeout = Provider.websocketConnectTimeout(provider)
     const socket = yield* Effect.mapError(
       Ws.connect(url, { headers, perMessageDeflate: false, connectTimeout }),
-      (error) => ApiError.stream(`failed to connect realtime websocket: ${describeHandshakeError(error)}`)
+      (error) =>
+        error._tag === "Invalid"
+          ? ApiError.fromTransport(error.error)
+          : ApiError.stream(`failed to connect realtime websocket: ${describeHandshakeError(error)}`)
     )
     const connection = makeConnection(socket, config.eventParser)
     yield* Effect.tapError(connection.sendSessionUpdate(config), () => socket.terminate)
     return connection
   })
+
+const isBuildError = (error: ApiError.ApiError): boolean => error._tag === "Transport" && error.error._tag === "Build"
 
 /**
  * A client for `provider`.
@@ -387,16 +418,26 @@ const connectAt = (
  */
 export const make = (provider: Provider.Provider): Service => ({
   connect: (config, extraHeaders, defaultHeaders) =>
-    connectAt(provider, config, undefined, extraHeaders, defaultHeaders),
+    Effect.flatMap(prepare(provider, config, undefined, extraHeaders, defaultHeaders), (prepared) =>
+      open(provider, prepared)
+    ),
   connectWebrtcSideband: (config, callId, extraHeaders, defaultHeaders) => {
     const maxAttempts = provider.retry.maxAttempts
-    const attempt = (n: number): Effect.Effect<RealtimeWebsocketConnection, ApiError.ApiError, Scope.Scope> =>
-      Effect.catchAll(connectAt(provider, config, callId, extraHeaders, defaultHeaders), (error) =>
-        n >= maxAttempts
+    const attempt = (
+      prepared: Prepared,
+      n: number
+    ): Effect.Effect<RealtimeWebsocketConnection, ApiError.ApiError, Scope.Scope> =>
+      Effect.catchAll(open(provider, prepared), (error) =>
+        n >= maxAttempts || isBuildError(error)
           ? Effect.fail(error)
-          : Effect.zipRight(Effect.flatMap(backoff(provider.retry.baseDelay, n + 1), Effect.sleep), attempt(n + 1))
+          : Effect.zipRight(
+              Effect.flatMap(backoff(provider.retry.baseDelay, n + 1), Effect.sleep),
+              attempt(prepared, n + 1)
+            )
       )
-    return attempt(0)
+    return Effect.flatMap(prepare(provider, config, callId, extraHeaders, defaultHeaders), (prepared) =>
+      attempt(prepared, 0)
+    )
   }
 })
 

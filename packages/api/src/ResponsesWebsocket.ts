@@ -8,7 +8,11 @@
  * connection: later requests fail with "websocket connection is closed" and reconnecting is the
  * caller's job. Closing the scope of `connect` drops the socket. The handshake is bounded by the
  * provider's `websocketConnectTimeout` (default 15 s): a server that never answers the upgrade fails
- * `connect` with `Transport(Timeout)` and the socket is dropped.
+ * `connect` with `Transport(Timeout)` and the socket is dropped. What cannot go on the wire fails
+ * `connect` with `Transport(Build)` before anything is sent: a base URL that is not http(s)/ws(s),
+ * has no host or has a `#fragment`, and a header name or value (from the provider, the options or
+ * auth) that is not a token / has CR, LF, NUL or a non-Latin-1 character; the message names the
+ * header, never its value. URLs are shown with their credentials (`user:password@`) redacted.
  *
  * The socket is `ws` wrapped as a scoped resource (see `internal/websocket.ts` for why not
  * `@effect/platform`'s `Socket`).
@@ -16,6 +20,7 @@
  * @since 0.1.0
  */
 import * as IdleTimeout from "@codex/client/IdleTimeout"
+import * as Request from "@codex/client/Request"
 import * as ClientTraceContext from "@codex/client/TraceContext"
 import * as TransportError from "@codex/client/TransportError"
 import * as RateLimitsProtocol from "@codex/protocol/RateLimits"
@@ -272,6 +277,7 @@ export const parseRateLimitsEvent = (event: Record<string, unknown>): RateLimits
  * @category models
  */
 export interface ResponsesWebsocketConnection {
+  /** The socket URL, credentials (`user:password@`) redacted. */
   readonly url: string
   /** `openai-model` of the upgrade response. */
   readonly serverModel: string | undefined
@@ -368,6 +374,8 @@ const handshakeError = (url: string, error: Ws.HandshakeError): ApiError.ApiErro
       return ApiError.fromTransport(new TransportError.Network({ reason: error.message }))
     case "Timeout":
       return ApiError.fromTransport(new TransportError.Timeout())
+    case "Invalid":
+      return ApiError.fromTransport(error.error)
   }
 }
 
@@ -607,8 +615,11 @@ export const make: Effect.Effect<Service, never, AuthProvider | Provider.Current
       const url = yield* Effect.try({
         try: () => Provider.websocketUrlForPath(provider, "responses"),
         catch: (error) =>
-          failed(`failed to build websocket URL: ${error instanceof Error ? error.message : String(error)}`)
+          failed(
+            `failed to build websocket URL: ${Request.redactUrl(error instanceof Error ? error.message : String(error))}`
+          )
       })
+      yield* Ws.validateBaseUrl(provider.baseUrl)
       const merged = mergeRequestHeaders(provider.headers, extraHeaders, defaultHeaders)
       const headers = yield* Effect.mapError(auth.addAuthHeaders(merged), authError)
       const connectTimeout = Provider.websocketConnectTimeout(provider)

@@ -545,6 +545,54 @@ describe("RealtimeWebsocket e2e", () => {
     })
   )
 
+  it.scoped("bad base URLs and headers are a Build error naming the header, never sent, never retried", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const secret = "s3cret-VALUE"
+      const build = (error: ApiError.ApiError) => {
+        expect(error._tag).toBe("Transport")
+        expect((error as ApiError.Transport).error._tag).toBe("Build")
+        expect(error.message).not.toContain(secret)
+        expect(JSON.stringify(error)).not.toContain(secret)
+        return (error as ApiError.Transport).error.message
+      }
+      for (const [baseUrl, pattern] of [
+        [`${server.baseUrl}/v1#frag`, /fragment/],
+        ["http:///v1", /no host/]
+      ] as const) {
+        expect(build(yield* Effect.flip(clientFor(baseUrl).connect(v1Config())))).toMatch(pattern)
+      }
+      const headerCases: ReadonlyArray<
+        readonly [
+          string,
+          Partial<Parameters<typeof Provider.make>[0]>,
+          (Record<string, string> | undefined)?,
+          Record<string, string>?
+        ]
+      > = [
+        ["authorization", {}, { Authorization: `Bearer ${secret}\r\nx-injected: 1` }],
+        ["chatgpt-account-id", {}, { "ChatGPT-Account-ID": `${secret}\u0000` }],
+        ["bad name", {}, { "bad name": secret }],
+        ["x-provider", { headers: { "x-provider": `${secret}\n` } }],
+        ["x-default", {}, undefined, { "x-default": `${secret}\u20ac` }]
+      ]
+      for (const [name, options, extra, defaults] of headerCases) {
+        const client = clientFor(server.baseUrl, options)
+        expect(build(yield* Effect.flip(client.connect(v1Config(), extra, defaults)))).toContain(JSON.stringify(name))
+        // The sideband join retries connection failures with backoff; a bad header fails at once.
+        expect(build(yield* Effect.flip(client.connectWebrtcSideband(v2Config(), "rtc_1", extra, defaults)))).toContain(
+          JSON.stringify(name)
+        )
+      }
+      const sessionError = yield* Effect.flip(
+        clientFor(server.baseUrl).connect(v1Config({ sessionId: `${secret}\r\n` }))
+      )
+      expect(sessionError.message).toMatch(/^stream error: invalid realtime session id header: x-session-id /)
+      expect(sessionError.message).not.toContain(secret)
+      expect(yield* Queue.size(server.connections)).toBe(0)
+    })
+  )
+
   it.scoped("a rejected handshake fails with 'failed to connect realtime websocket'", () =>
     Effect.gen(function* () {
       const http = yield* listenHttp((_req, res) => {

@@ -2,7 +2,7 @@ import * as ApiError from "@codex/api/ApiError"
 import * as Auth from "@codex/api/Auth"
 import * as Provider from "@codex/api/Provider"
 import { ResponseEvent } from "@codex/api/ResponseEvent"
-import type * as ResponsesRequest from "@codex/api/ResponsesRequest"
+import * as ResponsesRequest from "@codex/api/ResponsesRequest"
 import * as ResponsesWebsocket from "@codex/api/ResponsesWebsocket"
 import * as TransportError from "@codex/client/TransportError"
 import * as ResponseItem from "@codex/protocol/ResponseItem"
@@ -26,6 +26,7 @@ import * as TestClock from "effect/TestClock"
 import * as Clock from "effect/Clock"
 import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
+import { inspect } from "node:util"
 import type { AddressInfo } from "node:net"
 import { listenHttp, listenSilent, listenWs, type ServerConn } from "./utils/wsServer.js"
 
@@ -324,6 +325,115 @@ describe("ResponsesWebsocket request frame", () => {
 // ---------------------------------------------------------------------------------------------
 // against a real server
 // ---------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// bad input: typed, never sent, never a defect
+// ---------------------------------------------------------------------------------------------
+
+/** The Build error of a failed connect (fails the test on anything else). */
+const buildError = (error: ApiError.ApiError): TransportError.Build => {
+  expect(error._tag).toBe("Transport")
+  const inner = (error as ApiError.Transport).error
+  expect(inner._tag).toBe("Build")
+  return inner as TransportError.Build
+}
+
+const clientWith = (baseUrl: string, options: { headers?: Headers.Input; token?: string; accountId?: string }) =>
+  ResponsesWebsocket.make.pipe(
+    Effect.provide(
+      Layer.mergeAll(
+        Provider.layer(Provider.make({ baseUrl, headers: options.headers })),
+        Auth.layerBearer({
+          token: Redacted.make(options.token ?? "secret-token"),
+          ...(options.accountId === undefined ? {} : { accountId: options.accountId })
+        })
+      )
+    )
+  )
+
+describe("ResponsesWebsocket bad input", () => {
+  it.scoped("bad base URLs are a Build error before anything is sent", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const cases: ReadonlyArray<readonly [string, RegExp]> = [
+        [`${server.baseUrl}#frag`, /fragment/],
+        [`http://user:pw@127.0.0.1:${server.port}/v1#frag`, /fragment/],
+        [`ftp://127.0.0.1:${server.port}/v1`, /unsupported URL scheme "ftp:"/],
+        ["file:///etc/passwd", /unsupported URL scheme "file:"/],
+        ["javascript:alert(1)", /unsupported URL scheme "javascript:"/],
+        ["mailto:someone@example.com", /unsupported URL scheme "mailto:"/],
+        ["ws+unix:///tmp/socket", /unsupported URL scheme "ws\+unix:"/],
+        ["http://", /no host|invalid URL/],
+        ["http:///v1", /no host/]
+      ]
+      for (const [baseUrl, pattern] of cases) {
+        const client = yield* clientFor({ baseUrl })
+        for (const attempt of [
+          Effect.asVoid(client.connect()),
+          Effect.asVoid(client.probeHandshake({ immediateCloseTimeout: "1 millis" }))
+        ]) {
+          const error = yield* Effect.flip(Effect.scoped(attempt))
+          expect(buildError(error).reason).toMatch(pattern)
+          expect(error.message).not.toContain(":pw@")
+        }
+      }
+      expect(yield* Queue.size(server.connections)).toBe(0)
+    })
+  )
+
+  it.scoped("bad header names and values from every source are a Build error naming the header, never its value", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const secret = "s3cret-VALUE"
+      const cases: ReadonlyArray<{
+        readonly name: string
+        readonly client: Effect.Effect<ResponsesWebsocket.Service>
+        readonly options?: ResponsesWebsocket.ConnectOptions
+      }> = [
+        {
+          name: "x-extra",
+          client: clientWith(server.baseUrl, {}),
+          options: { extraHeaders: { "x-extra": `${secret}\r\nx-injected: 1` } }
+        },
+        {
+          name: "bad name",
+          client: clientWith(server.baseUrl, {}),
+          options: { extraHeaders: { "bad name": secret } }
+        },
+        {
+          name: "x-default",
+          client: clientWith(server.baseUrl, {}),
+          options: { defaultHeaders: { "x-default": `${secret}\u0000` } }
+        },
+        {
+          name: "openai-organization",
+          client: clientWith(server.baseUrl, { headers: { "OpenAI-Organization": `${secret}\n` } })
+        },
+        { name: "authorization", client: clientWith(server.baseUrl, { token: `${secret}\u20ac` }) },
+        { name: "chatgpt-account-id", client: clientWith(server.baseUrl, { accountId: `${secret}\r` }) },
+        {
+          name: "session-id",
+          client: clientWith(server.baseUrl, {}),
+          options: { extraHeaders: ResponsesRequest.buildHeaders({ sessionId: `${secret}\n` }) }
+        },
+        {
+          name: "thread-id",
+          client: clientWith(server.baseUrl, {}),
+          options: { extraHeaders: { "thread-id": `${secret}\u{1F600}` } }
+        }
+      ]
+      for (const { name, client, options } of cases) {
+        const error = yield* Effect.flip(Effect.flatMap(client, (c) => c.connect(options)))
+        const build = buildError(error)
+        expect(build.reason).toContain(JSON.stringify(name))
+        for (const rendered of [error.message, JSON.stringify(error), String(error), inspect(error, { depth: 10 })]) {
+          expect(rendered).not.toContain(secret)
+        }
+      }
+      expect(yield* Queue.size(server.connections)).toBe(0)
+    })
+  )
+})
 
 describe("ResponsesWebsocket e2e", () => {
   it.scoped("websocket_config_enables_permessage_deflate, URL, headers and upgrade headers", () =>

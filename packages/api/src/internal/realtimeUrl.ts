@@ -3,6 +3,7 @@
  * mapping to `ws`/`wss`, and the `intent` / `model` / provider query rules.
  * @internal
  */
+import { redactUrl } from "@codex/client/Request"
 import type { EventParser } from "../RealtimeEvent.js"
 
 /**
@@ -44,7 +45,7 @@ export const realtimeWebsocketUrl = (options: {
   try {
     url = new URL(options.baseUrl)
   } catch {
-    throw new RealtimeUrlError(`invalid realtime api_url: ${options.baseUrl}`)
+    throw new RealtimeUrlError(`invalid realtime api_url: ${redactUrl(options.baseUrl)}`)
   }
   const scheme = schemes[url.protocol]
   if (scheme === undefined) {

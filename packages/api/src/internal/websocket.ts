@@ -15,6 +15,7 @@
  * @internal
  */
 import * as CustomCa from "@codex/client/CustomCa"
+import * as Request from "@codex/client/Request"
 import * as TransportError from "@codex/client/TransportError"
 import * as Headers from "@effect/platform/Headers"
 import * as Duration from "effect/Duration"
@@ -53,6 +54,15 @@ export const encodeJson = (build: () => unknown): Effect.Effect<string, ApiError
       : Effect.succeed(text)
   })
 
+/**
+ * Checks a provider base URL a WebSocket URL is made from: `http(s)` or `ws(s)`, a host of its own
+ * (`http://` would otherwise make the path the host) and no fragment. A typed `Build` error, shown
+ * without credentials.
+ * @internal
+ */
+export const validateBaseUrl = (baseUrl: string): Effect.Effect<void, ApiError.ApiError> =>
+  Effect.mapError(Request.validateUrl(baseUrl, ["http:", "https:", "ws:", "wss:"]), ApiError.fromTransport)
+
 /** @internal */
 export type Frame =
   | { readonly _tag: "Text"; readonly text: string }
@@ -73,6 +83,8 @@ export type HandshakeError =
     }
   | { readonly _tag: "Closed" }
   | { readonly _tag: "Network"; readonly message: string }
+  /** The URL or a header cannot go on the wire; nothing was sent. */
+  | { readonly _tag: "Invalid"; readonly error: TransportError.Build }
   /** The server did not complete the upgrade within `connectTimeout` (the socket was dropped). */
   | { readonly _tag: "Timeout"; readonly after: Duration.Duration }
 
@@ -87,6 +99,7 @@ export class SendError {
 
 /** @internal */
 export interface Socket {
+  /** The URL with its credentials (`user:password@`) redacted, for display. */
   readonly url: string
   readonly status: number
   readonly responseHeaders: Headers.Headers
@@ -158,13 +171,26 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
         if (openedSocket !== undefined && openedSocket.readyState !== WebSocket.CLOSED) openedSocket.terminate()
       })
     )
+    // `ws` throws on what it cannot send (a fragment, another scheme, a bad header): checked first so
+    // the caller gets a typed error naming the problem, never a defect or a header value.
+    yield* Effect.mapError(
+      Effect.zipRight(Request.validateUrl(url, ["ws:", "wss:"]), Request.validateHeaders(options.headers)),
+      (error): HandshakeError => ({ _tag: "Invalid", error })
+    )
     const connectTimeout = Duration.decode(options.connectTimeout)
     const handshake = Effect.async<Socket, HandshakeError>((resume) => {
-      const ws = new WebSocket(url, {
-        headers: { ...options.headers },
-        perMessageDeflate: options.perMessageDeflate,
-        ...tls
-      })
+      let ws: WebSocket
+      try {
+        ws = new WebSocket(url, {
+          headers: { ...options.headers },
+          perMessageDeflate: options.perMessageDeflate,
+          ...tls
+        })
+      } catch (cause) {
+        const reason = Request.redactUrl(cause instanceof Error ? cause.message : String(cause))
+        resume(Effect.fail({ _tag: "Invalid", error: new TransportError.Build({ reason }) }))
+        return
+      }
       let settled = false
       let opened = false
       let status = 101
@@ -200,7 +226,7 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
       ws.on("open", () => {
         opened = true
         openedSocket = ws
-        settle(Effect.succeed(makeSocket(url, ws, status, responseHeaders, inbound)))
+        settle(Effect.succeed(makeSocket(Request.redactUrl(url), ws, status, responseHeaders, inbound)))
       })
       ws.on("message", (data, isBinary) => {
         const bytes = rawToBuffer(data)
@@ -209,7 +235,7 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
         )
       })
       ws.on("error", (error) => {
-        if (!opened) settle(Effect.fail({ _tag: "Network", message: error.message }))
+        if (!opened) settle(Effect.fail({ _tag: "Network", message: Request.redactUrl(error.message) }))
         else push({ _tag: "ReadError", message: error.message })
       })
       ws.on("close", (code, reason) => {
