@@ -29,6 +29,7 @@ import { STATUS_CODES } from "node:http"
 import { basename } from "node:path"
 import { AuthProvider } from "./Auth.js"
 import { describeParseError, quoteBody } from "./internal/endpointJson.js"
+import { withDefaultAccept } from "./internal/headers.js"
 
 /**
  * Largest accepted file: 512 MiB.
@@ -255,7 +256,7 @@ const uploadLocalFile = (
 
     const send = (request: Request.Request) =>
       transport
-        .execute(Request.withTimeout(request, requestTimeout))
+        .execute(Request.withTimeout({ ...request, headers: withDefaultAccept(request.headers) }, requestTimeout))
         .pipe(Effect.mapError((error) => fromTransportError(request.url, error)))
 
     const authorized = (url: string, body: unknown) =>

@@ -127,10 +127,18 @@ export interface SummarizeOptions {
  */
 export interface Service {
   /**
-   * Summarizes the traces. Errors: `failed to encode memory summarize input: …`,
-   * `failed to decode memory summarize response: …; body: …`, transport errors after retries.
+   * Posts a raw JSON body (sent as given). Errors: `failed to decode memory summarize response: …;
+   * body: …`, transport errors after retries.
    */
   readonly summarize: (
+    body: unknown,
+    options?: SummarizeOptions
+  ) => Effect.Effect<ReadonlyArray<MemorySummarizeOutput>, ApiError.ApiError>
+  /**
+   * Summarizes typed traces. Errors: those of {@link Service.summarize}, and
+   * `failed to encode memory summarize input: …`.
+   */
+  readonly summarizeInput: (
     input: MemorySummarizeInput,
     options?: SummarizeOptions
   ) => Effect.Effect<ReadonlyArray<MemorySummarizeOutput>, ApiError.ApiError>
@@ -142,19 +150,17 @@ export interface Service {
  */
 export class MemoriesClient extends Context.Tag("@codex/api/MemoriesClient")<MemoriesClient, Service>() {}
 
-const summarize = (
-  input: MemorySummarizeInput,
+const post = (
+  body: unknown,
   options: SummarizeOptions | undefined
 ): Effect.Effect<
   ReadonlyArray<MemorySummarizeOutput>,
   ApiError.ApiError,
   HttpTransport | AuthProvider | Provider.CurrentProvider
 > =>
-  encodeBody(MemorySummarizeInput, "memory summarize input", input).pipe(
-    Effect.flatMap((body) => execute({ method: "POST", path, extraHeaders: options?.extraHeaders, body })),
+  execute({ method: "POST", path, extraHeaders: options?.extraHeaders, body }).pipe(
     Effect.flatMap((response) => decodeResponse(MemorySummarizeResponse, "memory summarize", response.body)),
-    Effect.map((decoded) => decoded.output),
-    Effect.withSpan("memories.summarize")
+    Effect.map((decoded) => decoded.output)
   )
 
 /**
@@ -167,7 +173,14 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
   Effect.context<HttpTransport | AuthProvider | Provider.CurrentProvider>(),
   (context) =>
     MemoriesClient.of({
-      summarize: (input, options) => Effect.provide(summarize(input, options), context)
+      summarize: (body, options) =>
+        post(body, options).pipe(Effect.withSpan("memories.summarize"), Effect.provide(context)),
+      summarizeInput: (input, options) =>
+        encodeBody(MemorySummarizeInput, "memory summarize input", input).pipe(
+          Effect.flatMap((body) => post(body, options)),
+          Effect.withSpan("memories.summarize_input"),
+          Effect.provide(context)
+        )
     })
 )
 

@@ -164,8 +164,22 @@ export const toWire = (
 }
 
 /**
- * The request headers of spec 2.4.1: the caller's extra headers, then `x-client-request-id` and
- * `thread-id` (thread id), `session-id`, and `x-openai-subagent` for sub-agent sessions on top.
+ * `build_session_headers`: `session-id` and `thread-id`, each only when given. Callers add them to
+ * the extra headers of any endpoint (compact, realtime, ...).
+ *
+ * @since 0.1.0
+ * @category headers
+ */
+export const buildSessionHeaders = (sessionId?: string | undefined, threadId?: string | undefined): Headers.Headers => {
+  let out = Headers.empty
+  if (sessionId !== undefined) out = Headers.set(out, "session-id", sessionId)
+  if (threadId !== undefined) out = Headers.set(out, "thread-id", threadId)
+  return out
+}
+
+/**
+ * The request headers of a Responses call: the caller's extra headers, then `x-client-request-id`
+ * (thread id), the {@link buildSessionHeaders} pair, and `x-openai-subagent` for sub-agent sessions on top.
  *
  * @since 0.1.0
  * @category headers
@@ -173,8 +187,7 @@ export const toWire = (
 export const buildHeaders = (options: ResponsesOptions): Headers.Headers => {
   let out = options.extraHeaders === undefined ? Headers.empty : Headers.fromInput(options.extraHeaders)
   if (options.threadId !== undefined) out = Headers.set(out, "x-client-request-id", options.threadId)
-  if (options.sessionId !== undefined) out = Headers.set(out, "session-id", options.sessionId)
-  if (options.threadId !== undefined) out = Headers.set(out, "thread-id", options.threadId)
+  out = Headers.merge(out, buildSessionHeaders(options.sessionId, options.threadId))
   const subagent = SessionSource.subagentHeader(options.sessionSource)
   if (subagent !== undefined) out = Headers.set(out, "x-openai-subagent", subagent)
   return out

@@ -111,8 +111,25 @@ export interface TraceContext {
 }
 
 /**
- * `response_create_client_metadata`: `existing` plus `ws_request_header_traceparent` /
- * `ws_request_header_tracestate`; `undefined` when the result is empty.
+ * The `client_metadata` key that carries the W3C `traceparent` of a WebSocket request (which has
+ * no per-request HTTP headers).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const wsRequestHeaderTraceparentClientMetadataKey = "ws_request_header_traceparent"
+
+/**
+ * The `client_metadata` key that carries the W3C `tracestate` of a WebSocket request.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const wsRequestHeaderTracestateClientMetadataKey = "ws_request_header_tracestate"
+
+/**
+ * `response_create_client_metadata`: `existing` plus {@link wsRequestHeaderTraceparentClientMetadataKey} /
+ * {@link wsRequestHeaderTracestateClientMetadataKey}; `undefined` when the result is empty.
  *
  * @since 0.1.0
  * @category encoding
@@ -122,8 +139,8 @@ export const responseCreateClientMetadata = (
   trace: TraceContext | undefined
 ): Record<string, string> | undefined => {
   const out: Record<string, string> = { ...existing }
-  if (trace?.traceparent !== undefined) out.ws_request_header_traceparent = trace.traceparent
-  if (trace?.tracestate !== undefined) out.ws_request_header_tracestate = trace.tracestate
+  if (trace?.traceparent !== undefined) out[wsRequestHeaderTraceparentClientMetadataKey] = trace.traceparent
+  if (trace?.tracestate !== undefined) out[wsRequestHeaderTracestateClientMetadataKey] = trace.tracestate
   return Object.keys(out).length === 0 ? undefined : out
 }
 

@@ -51,7 +51,7 @@ describe("Compact", () => {
       )
       expect(request.headers["content-type"]).toBe("application/json")
       expect(request.headers["content-encoding"]).toBeUndefined()
-      expect(request.headers.accept).not.toBe("text/event-stream")
+      expect(request.headers.accept).toBe("*/*")
       expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
       expect(request.headers["x-provider-header"]).toBe("provider")
       expect(request.headers["x-codex-installation-id"]).toBe("install-1")

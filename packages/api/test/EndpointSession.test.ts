@@ -107,7 +107,9 @@ describe("EndpointSession", () => {
         "x-provider": "p",
         "x-shared": "extra",
         "x-endpoint": "endpoint",
-        "x-extra": "e"
+        "x-extra": "e",
+        // what the reference's HTTP library sends when the endpoint sets no accept header
+        accept: "*/*"
       })
       expect(request.body).toEqual({ _tag: "Json", value: { model: "m" } })
       expect(request.compression).toBe("zstd")

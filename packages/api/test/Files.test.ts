@@ -99,10 +99,12 @@ describe("Files", () => {
       expect(create!.headers.authorization).toBe(`Bearer ${TOKEN}`)
       expect(create!.headers["chatgpt-account-id"]).toBe("account_id")
       expect(create!.headers["content-type"]).toBe("application/json")
+      expect(create!.headers.accept).toBe("*/*")
       expect(create!.body.toString("utf8")).toBe('{"file_name":"hello.txt","file_size":5,"use_case":"codex"}')
 
       expect(put!.method).toBe("PUT")
       expect(put!.headers["x-ms-blob-type"]).toBe("BlockBlob")
+      expect(put!.headers.accept).toBe("*/*")
       expect(put!.headers["content-length"]).toBe("5")
       expect(put!.headers.authorization).toBeUndefined()
       expect(put!.headers["chatgpt-account-id"]).toBeUndefined()

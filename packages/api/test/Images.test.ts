@@ -34,6 +34,7 @@ describe("Images", () => {
       expect(request.url).toBe("/api/codex/images/generations")
       expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
       expect(request.headers["x-provider-header"]).toBe("provider")
+      expect(request.headers.accept).toBe("*/*")
       expect(request.headers["content-type"]).toBe("application/json")
       expect(request.body.toString("utf8")).toBe(
         '{"prompt":"a cat","background":"opaque","model":"gpt-image-1","quality":"medium","size":"1024x1536"}'

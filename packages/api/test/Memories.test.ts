@@ -17,7 +17,7 @@ const input: Memories.MemorySummarizeInput = {
 
 const summarize = (baseUrl: string) =>
   Effect.flatMap(Memories.make, (client) =>
-    client.summarize(input, { extraHeaders: { "x-openai-memgen-request": "true" } })
+    client.summarizeInput(input, { extraHeaders: { "x-openai-memgen-request": "true" } })
   ).pipe(Effect.provide(clientLayer(baseUrl)))
 
 describe("Memories", () => {
@@ -42,6 +42,7 @@ describe("Memories", () => {
       expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
       expect(request.headers["x-provider-header"]).toBe("provider")
       expect(request.headers["x-openai-memgen-request"]).toBe("true")
+      expect(request.headers.accept).toBe("*/*")
       expect(request.headers["content-type"]).toBe("application/json")
       expect(request.body.toString("utf8")).toBe(
         '{"model":"gpt-test","traces":[{"id":"trace-1","metadata":{"source_path":"/tmp/trace.jsonl"},"items":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}]}],"reasoning":{"effort":"low"}}'
@@ -50,6 +51,21 @@ describe("Memories", () => {
         { raw_memory: "raw summary", memory_summary: "memory" },
         { raw_memory: "legacy key", memory_summary: "memory 2" }
       ])
+    })
+  )
+
+  it.scoped("summarize posts a raw JSON body as given", () =>
+    Effect.gen(function* () {
+      const server = yield* startServer(() => json({ output: [{ trace_summary: "s", memory_summary: "m" }] }))
+      const body = { model: "gpt-test", traces: [], custom_field: { kept: true } }
+      const output = yield* Effect.flatMap(Memories.make, (client) => client.summarize(body)).pipe(
+        Effect.provide(clientLayer(server.origin))
+      )
+      expect(server.requests[0]!.url).toBe("/memories/trace_summarize")
+      expect(server.requests[0]!.body.toString("utf8")).toBe(
+        '{"model":"gpt-test","traces":[],"custom_field":{"kept":true}}'
+      )
+      expect(output).toEqual([{ raw_memory: "s", memory_summary: "m" }])
     })
   )
 

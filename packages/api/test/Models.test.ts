@@ -56,6 +56,7 @@ describe("Models", () => {
         expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
         expect(request.headers["chatgpt-account-id"]).toBe("account_id")
         expect(request.headers["x-provider-header"]).toBe("provider")
+        expect(request.headers.accept).toBe("*/*")
         expect(request.body.length).toBe(0)
         expect(result.etag).toBe('"abc"')
         expect(result.models).toHaveLength(1)

@@ -116,4 +116,11 @@ describe("ResponsesRequest", () => {
     })
     expect(other["x-openai-subagent"]).toBe("x-label")
   })
+
+  it("buildSessionHeaders: session-id and thread-id, each only when given", () => {
+    expect(ResponsesRequest.buildSessionHeaders("s", "t")).toEqual({ "session-id": "s", "thread-id": "t" })
+    expect(ResponsesRequest.buildSessionHeaders("s")).toEqual({ "session-id": "s" })
+    expect(ResponsesRequest.buildSessionHeaders(undefined, "t")).toEqual({ "thread-id": "t" })
+    expect(ResponsesRequest.buildSessionHeaders()).toEqual({})
+  })
 })

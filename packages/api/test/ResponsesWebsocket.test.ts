@@ -287,6 +287,11 @@ describe("ResponsesWebsocket request frame", () => {
     expect(wire.client_metadata).toBeUndefined()
   })
 
+  it("WS_REQUEST_HEADER_* client-metadata keys", () => {
+    expect(ResponsesWebsocket.wsRequestHeaderTraceparentClientMetadataKey).toBe("ws_request_header_traceparent")
+    expect(ResponsesWebsocket.wsRequestHeaderTracestateClientMetadataKey).toBe("ws_request_header_tracestate")
+  })
+
   it("response_create_client_metadata adds the trace keys and is empty-aware", () => {
     expect(ResponsesWebsocket.responseCreateClientMetadata(undefined, undefined)).toBeUndefined()
     expect(ResponsesWebsocket.responseCreateClientMetadata({}, {})).toBeUndefined()

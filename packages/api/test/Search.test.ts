@@ -93,6 +93,7 @@ describe("Search", () => {
       expect(request.url).toBe("/api/codex/alpha/search")
       expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
       expect(request.headers["x-provider-header"]).toBe("provider")
+      expect(request.headers.accept).toBe("*/*")
       expect(request.headers["content-type"]).toBe("application/json")
       expect(request.body.toString("utf8")).toBe(expectedBody)
       expect(response).toEqual({ encrypted_output: "ENC", output: "result text" })

@@ -1,8 +1,9 @@
 /**
  * The request pipeline shared by every HTTP endpoint (spec 2.2). For each attempt, rebuilt from
  * scratch: provider URL + provider headers → caller extra headers (replace by name) → JSON body →
- * endpoint `configure` step → `auth.applyAuth` → transport. Retried with `Effect.retry` under the
- * `RetrySchedule` service, by default the provider's retry config (`Provider.toRetrySchedule`);
+ * endpoint `configure` step → the wildcard `accept` unless one is set → `auth.applyAuth` → transport.
+ * Retried with `Effect.retry` under the `RetrySchedule` service, by default the provider's retry
+ * config (`Provider.toRetrySchedule`);
  * `RequestTelemetry` is told about every attempt; spans `endpoint_session.execute_with` /
  * `endpoint_session.stream_with`. Transport failures surface as `ApiError.Transport`.
  * @internal
@@ -18,7 +19,7 @@ import type * as Scope from "effect/Scope"
 import * as ApiError from "../ApiError.js"
 import { type AuthError, AuthProvider } from "../Auth.js"
 import * as Provider from "../Provider.js"
-import { mergeReplace } from "./headers.js"
+import { mergeReplace, withDefaultAccept } from "./headers.js"
 
 /** @internal */
 export interface EndpointRequest {
@@ -42,7 +43,8 @@ export const buildRequest = (provider: Provider.Provider, request: EndpointReque
     headers: mergeReplace(provider.headers, request.extraHeaders)
   }
   if (request.body !== undefined) out = Request.withJson(out, request.body)
-  return request.configure === undefined ? out : request.configure(out)
+  if (request.configure !== undefined) out = request.configure(out)
+  return { ...out, headers: withDefaultAccept(out.headers) }
 }
 
 /**

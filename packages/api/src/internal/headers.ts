@@ -25,3 +25,12 @@ export const fillMissing = (self: Headers.Headers, defaults: Headers.Input | und
   }
   return out
 }
+
+/**
+ * The wildcard `accept` header (any media type) unless `self` already has an `accept` header: what
+ * the Codex backend sees from the reference client's HTTP library on every request that sets none
+ * (all JSON endpoints).
+ * @internal
+ */
+export const withDefaultAccept = (self: Headers.Headers): Headers.Headers =>
+  Headers.has(self, "accept") ? self : Headers.set(self, "accept", "*/*")
