@@ -64,6 +64,18 @@ export const defaultPolicy: RetryPolicy = {
 export const isRetryable: (policy: RetryPolicy, error: TransportError) => boolean = internal.isRetryable
 
 /**
+ * The wait a server asked for on an HTTP error, in milliseconds: `retry-after-ms` first, then
+ * `retry-after` (seconds, or an HTTP date relative to `nowMillis`). `None` when it asked for none,
+ * or the value is negative, past or unparsable. This is the delay a retried status waits for
+ * (capped by `maxRetryAfter`); callers that do not retry can show it to a person.
+ *
+ * @since 0.1.0
+ * @category retry-after
+ */
+export const serverRequestedDelay: (error: TransportError, nowMillis: number) => Option.Option<number> =
+  internal.serverRequestedDelay
+
+/**
  * The schedule: input is the failed attempt's error, it recurs while the error is retryable and the
  * attempt budget is not spent, with the backoff (or server-requested) delay.
  *
