@@ -3,7 +3,11 @@
  * call the other endpoints; all share the connection flags. With neither `OPENAI_API_KEY` nor a base
  * URL the command runs against the in-process @codex/testing server (demo mode).
  *
- * Exit codes: 0 success, 1 API or stream error, 2 bad usage.
+ * stdout carries only the answer (text), one JSON line per event (json) or one line (summary);
+ * usage, rate limits, progress, logs and errors go to stderr.
+ *
+ * Exit codes: 0 success (also when the reader of stdout went away), 1 API or stream error, 2 bad
+ * usage, 130 / 143 stopped by SIGINT / SIGTERM.
  *
  * @since 0.1.0
  */
@@ -25,23 +29,29 @@ import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import type * as Console from "effect/Console"
 import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { inspect } from "node:util"
-import { CliOutput } from "./CliOutput.js"
+import { CliOutput, exitCode } from "./CliOutput.js"
 import type { Service as CliOutputService } from "./CliOutput.js"
-import { connect, UsageError } from "./internal/connection.js"
+import { type Connection, connect, UsageError } from "./internal/connection.js"
+import * as Help from "./internal/help.js"
 import * as Render from "./internal/render.js"
+import { version as packageVersion } from "./internal/version.js"
 
 /**
+ * The version of `@codex/cli`, from its package.json.
+ *
  * @since 0.1.0
  * @category constants
  */
-export const version = "0.1.0"
+export const version: string = packageVersion
 
 /**
  * @since 0.1.0
@@ -56,58 +66,111 @@ class Exit extends Data.TaggedError("Exit")<{ readonly code: number }> {}
 // Flags
 // -----------------------------------------------------------------------------
 
-/** An optional flag with its help text. */
-const optionalFlag = <A>(flag: Options.Options<A>, description: string): Options.Options<Option.Option<A>> =>
-  flag.pipe(Options.withDescription(description), Options.optional)
-
 const connectionFlags = {
-  baseUrl: optionalFlag(
+  baseUrl: Help.optional(
     Options.text("base-url"),
+    "--base-url <url>",
     "API base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)"
   ),
-  headers: Options.text("header").pipe(
-    Options.withDescription("Extra request header name:value (repeatable)"),
-    Options.repeated
+  headers: Help.flag(
+    Options.text("header").pipe(Options.repeated),
+    "--header <name:value>",
+    "Extra request header (optional, repeatable)"
   ),
-  idleTimeoutMs: optionalFlag(
+  idleTimeoutMs: Help.optional(
     Options.integer("idle-timeout-ms"),
-    "Stream idle timeout in ms (default: CODEX_STREAM_IDLE_TIMEOUT_MS or 300000)"
+    "--idle-timeout-ms <ms>",
+    "Stream idle timeout (default: CODEX_STREAM_IDLE_TIMEOUT_MS, else 300000)"
   ),
-  maxRetries: optionalFlag(Options.integer("max-retries"), "Request retries (default: CODEX_REQUEST_MAX_RETRIES or 4)"),
-  retry429: Options.boolean("retry-429").pipe(Options.withDescription("Also retry 429 responses")),
-  output: Options.choice("output", ["text", "json", "summary"]).pipe(
-    Options.withDescription("text: streamed answer; json: one JSON event per line; summary: one line"),
-    Options.withDefault("text" as const)
+  maxRetries: Help.optional(
+    Options.integer("max-retries"),
+    "--max-retries <n>",
+    "Request retries (default: CODEX_REQUEST_MAX_RETRIES, else 4)"
+  ),
+  retry429: Help.flag(Options.boolean("retry-429"), "--retry-429", "Also retry 429 (rate limited) responses"),
+  output: Help.flag(
+    Options.choice("output", ["text", "json", "summary"]).pipe(
+      Options.withAlias("o"),
+      Options.withDefault("text" as const)
+    ),
+    "-o, --output <mode>",
+    "text: the answer; json: one JSON event per line; summary: one line (default: text)"
+  ),
+  quiet: Help.flag(
+    Options.boolean("quiet").pipe(Options.withAlias("q")),
+    "-q, --quiet",
+    "Nothing on stderr but errors: no usage, rate limits, progress or notices"
   )
 }
 
-const modelFlag = Options.text("model").pipe(Options.withDescription("Model slug"), Options.withDefault("gpt-5"))
-const instructionsFlag = optionalFlag(Options.text("instructions"), "System instructions")
+const modelFlag = Help.flag(
+  Options.text("model").pipe(Options.withAlias("m"), Options.withDefault("gpt-5")),
+  "-m, --model <slug>",
+  "Model (default: gpt-5)"
+)
+const instructionsFlag = Help.optional(
+  Options.text("instructions").pipe(Options.withAlias("i")),
+  "-i, --instructions <text>",
+  "System instructions"
+)
 
 // -----------------------------------------------------------------------------
 // Failure reporting
 // -----------------------------------------------------------------------------
 
-const requestIdOf = (error: ApiError.ApiError): string | undefined =>
-  error._tag === "Transport" && error.error._tag === "Http" ? error.error.header("x-request-id") : undefined
-
-const reportFailure = (
-  out: CliOutputService,
-  mode: OutputMode,
-  error: ApiError.ApiError,
-  upstreamRequestId?: string | undefined
-) => {
-  if (mode === "json") {
-    out.stdout(`${Render.failureLine(error)}\n`)
-  } else {
-    const style = Render.styleFor(out.stderrIsTTY, out.env)
-    const requestId = requestIdOf(error) ?? upstreamRequestId
-    out.stderr(
-      `${style.red(`codex-api: error (${error._tag})`)}: ${error.message}${requestId === undefined ? "" : ` [request ${requestId}]`}\n`
-    )
-  }
-  return new Exit({ code: 1 })
+/** What the failure report needs besides the error. */
+interface FailureInfo {
+  readonly mode: OutputMode
+  readonly apiKeySet: boolean
+  readonly retry429: boolean
+  readonly upstreamRequestId?: string | undefined
 }
+
+const failureInfo = (mode: OutputMode, connection: Connection): FailureInfo => ({
+  mode,
+  apiKeySet: connection.apiKeySet,
+  retry429: connection.provider.retry.retry429
+})
+
+const reportFailure = (out: CliOutputService, info: FailureInfo, error: ApiError.ApiError) =>
+  Effect.flatMap(Clock.currentTimeMillis, (nowMillis) => {
+    const described = Render.describe(error, {
+      requestId: info.upstreamRequestId,
+      apiKeySet: info.apiKeySet,
+      retry429: info.retry429,
+      nowMillis
+    })
+    if (info.mode === "json") {
+      out.stdout(`${Render.failureLine(error, described)}\n`)
+    } else {
+      const style = Render.styleFor(out.stderrIsTTY, out.env)
+      out.stderr(`${style.red("codex-api:")} ${Render.describedLine(described)}\n`)
+    }
+    return new Exit({ code: 1 })
+  })
+
+/**
+ * When a signal stops the command mid-call (the call itself is interrupted, which aborts the
+ * request): close the partial answer line (text) or end with a `Failure` line (json). Nothing when
+ * stdout's reader went away.
+ */
+const whenStopped =
+  (
+    out: CliOutputService,
+    mode: OutputMode,
+    options: { readonly cleanup?: Effect.Effect<void>; readonly closeLine?: () => void } = {}
+  ) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.onInterrupt(effect, () =>
+      Effect.gen(function* () {
+        if (options.cleanup !== undefined) yield* options.cleanup
+        if (!(yield* Deferred.isDone(out.stop))) return
+        const reason = yield* Deferred.await(out.stop)
+        if (reason === "EPIPE") return
+        if (mode === "json") out.stdout(`${Render.interruptedLine(reason)}\n`)
+        else if (mode === "text") options.closeLine?.()
+      })
+    )
 
 // -----------------------------------------------------------------------------
 // responses
@@ -117,10 +180,10 @@ const loadWebsocket = Effect.promise(() => import("@codex/api/ResponsesWebsocket
 
 const spinnerFrames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
-/** A spinner on stderr (TTY only) until `stop` is called. */
-const startSpinner = (out: CliOutputService) =>
+/** A spinner on stderr (a TTY, without NO_COLOR or --quiet) until `stop` is called. */
+const startSpinner = (out: CliOutputService, quiet: boolean) =>
   Effect.gen(function* () {
-    if (!out.stderrIsTTY) return Effect.void
+    if (quiet || !Render.colorAllowed(out.stderrIsTTY, out.env)) return Effect.void
     let frame = 0
     const fiber = yield* Effect.forkScoped(
       Effect.repeat(
@@ -153,24 +216,51 @@ interface StreamState {
   firstEventAt: number | undefined
 }
 
+const responsesFlags = {
+  model: modelFlag,
+  instructions: instructionsFlag,
+  reasoning: Help.optional(
+    Options.choice("reasoning", ["none", "minimal", "low", "medium", "high", "xhigh"]),
+    "--reasoning <effort>",
+    "none, minimal, low, medium, high or xhigh (asks for reasoning summaries too)"
+  ),
+  transport: Help.flag(
+    Options.choice("transport", ["http", "websocket"]).pipe(Options.withDefault("http" as const)),
+    "--transport <http|websocket>",
+    "http (SSE, the default) or websocket"
+  ),
+  zstd: Help.flag(Options.boolean("zstd"), "--zstd", "Compress the request body with zstd (http only)"),
+  sessionId: Help.optional(Options.text("session-id"), "--session-id <id>", "Send the session-id header"),
+  threadId: Help.optional(
+    Options.text("thread-id"),
+    "--thread-id <id>",
+    "Send thread-id / x-client-request-id (and use it as the prompt cache key)"
+  ),
+  ...connectionFlags
+}
+
+/**
+ * The prompt: the argument, or stdin when the argument is `-` or left out while stdin is not a
+ * terminal.
+ */
+const readPrompt = (out: CliOutputService, argument: Option.Option<string>) =>
+  Effect.gen(function* () {
+    if (Option.isSome(argument) && argument.value !== "-") return argument.value
+    if (Option.isNone(argument) && out.stdinIsTTY) {
+      return yield* new UsageError({ reason: "missing <prompt> (give it as an argument, or '-' to read stdin)" })
+    }
+    const text = yield* out.readStdin.pipe(
+      Effect.mapError((error) => new UsageError({ reason: `cannot read the prompt from stdin: ${error.message}` }))
+    )
+    if (text.trim().length === 0) return yield* new UsageError({ reason: "the prompt on stdin is empty" })
+    return text.endsWith("\n") ? text.slice(0, text.endsWith("\r\n") ? -2 : -1) : text
+  })
+
 const responsesCommand = Command.make(
   "responses",
   {
-    prompt: Args.text({ name: "prompt" }).pipe(Args.withDescription("The user message")),
-    model: modelFlag,
-    instructions: instructionsFlag,
-    reasoning: optionalFlag(
-      Options.choice("reasoning", ["none", "minimal", "low", "medium", "high", "xhigh"]),
-      "Reasoning effort (asks for reasoning summaries too)"
-    ),
-    zstd: Options.boolean("zstd").pipe(Options.withDescription("Compress the request body with zstd")),
-    sessionId: optionalFlag(Options.text("session-id"), "session-id header"),
-    threadId: optionalFlag(Options.text("thread-id"), "thread-id / x-client-request-id headers"),
-    transport: Options.choice("transport", ["http", "websocket"]).pipe(
-      Options.withDescription("http (SSE) or websocket"),
-      Options.withDefault("http" as const)
-    ),
-    ...connectionFlags
+    prompt: Args.text({ name: "prompt" }).pipe(Args.withDescription("The user message, or - for stdin"), Args.optional),
+    ...Help.optionsOf(responsesFlags)
   },
   (flags) =>
     Effect.scoped(
@@ -179,11 +269,12 @@ const responsesCommand = Command.make(
         if (flags.transport === "websocket" && flags.zstd) {
           return yield* new UsageError({ reason: "--zstd applies to --transport http only" })
         }
+        const prompt = yield* readPrompt(out, flags.prompt)
         const connection = yield* connect(flags)
         const request: ResponsesRequest.ResponsesApiRequest = {
           model: flags.model,
           instructions: Option.getOrElse(flags.instructions, () => ""),
-          input: [{ type: "message", role: "user", content: [{ type: "input_text", text: flags.prompt }] }],
+          input: [{ type: "message", role: "user", content: [{ type: "input_text", text: prompt }] }],
           tools: [],
           toolChoice: "auto",
           parallelToolCalls: false,
@@ -217,7 +308,7 @@ const responsesCommand = Command.make(
           state.lastChar = text[text.length - 1] ?? state.lastChar
         }
         const startedAt = yield* Clock.currentTimeMillis
-        const stopSpinner = mode === "text" ? yield* startSpinner(out) : Effect.void
+        const stopSpinner = mode === "text" ? yield* startSpinner(out, flags.quiet) : Effect.void
 
         // Per event: state and the text to print; per chunk: one clock read and one write.
         const onEvent = (event: ResponseEvent): string => {
@@ -292,11 +383,16 @@ const responsesCommand = Command.make(
           return opened.upstreamRequestId
         }).pipe(Effect.scoped, Effect.provide(connection.layer))
 
-        const result = yield* Effect.either(run)
+        const result = yield* Effect.either(run).pipe(
+          whenStopped(out, mode, {
+            cleanup: stopSpinner,
+            closeLine: () => state.lastChar !== "\n" && write("\n")
+          })
+        )
         yield* stopSpinner
         if (result._tag === "Left") {
           if (mode === "text" && state.lastChar !== "\n") write("\n")
-          return yield* reportFailure(out, mode, result.left, upstreamRequestId)
+          return yield* reportFailure(out, { ...failureInfo(mode, connection), upstreamRequestId }, result.left)
         }
         const requestId = result.right
         const endedAt = yield* Clock.currentTimeMillis
@@ -318,6 +414,7 @@ const responsesCommand = Command.make(
           out.stdout(`${fields.join(" ")}\n`)
         } else if (mode === "text") {
           if (state.lastChar !== "\n") write("\n")
+          if (flags.quiet) return
           const lines: Array<string> = []
           if (state.usage !== undefined) lines.push(Render.usageLine(state.usage))
           const nowSeconds = Math.floor(endedAt / 1000)
@@ -331,7 +428,9 @@ const responsesCommand = Command.make(
             state.model === undefined ? undefined : `model ${state.model}`
           ].filter((s): s is string => s !== undefined)
           if (ids.length > 0) lines.push(ids.join(" · "))
-          if (lines.length > 0) write(`\n${lines.map((line) => style.dim(line)).join("\n")}\n`)
+          // usage, limits and ids are not the answer: stderr
+          const dim = Render.styleFor(out.stderrIsTTY, out.env).dim
+          if (lines.length > 0) out.stderr(`\n${lines.map(dim).join("\n")}\n`)
         }
       })
     )
@@ -341,6 +440,8 @@ const responsesCommand = Command.make(
 // compact
 // -----------------------------------------------------------------------------
 
+const compactFlags = { model: modelFlag, instructions: instructionsFlag, ...connectionFlags }
+
 const compactCommand = Command.make(
   "compact",
   {
@@ -348,9 +449,7 @@ const compactCommand = Command.make(
       Args.withDescription("History to compact: user messages, in order"),
       Args.atLeast(1)
     ),
-    model: modelFlag,
-    instructions: instructionsFlag,
-    ...connectionFlags
+    ...Help.optionsOf(compactFlags)
   },
   (flags) =>
     Effect.scoped(
@@ -375,8 +474,8 @@ const compactCommand = Command.make(
             Effect.provide(Compact.layer),
             Effect.provide(connection.layer)
           )
-        )
-        if (result._tag === "Left") return yield* reportFailure(out, flags.output, result.left)
+        ).pipe(whenStopped(out, flags.output))
+        if (result._tag === "Left") return yield* reportFailure(out, failureInfo(flags.output, connection), result.left)
         const items = result.right
         if (flags.output === "json") out.stdout(`${JSON.stringify({ _tag: "Compacted", output: items })}\n`)
         else if (flags.output === "summary") out.stdout(`items=${items.length}\n`)
@@ -392,38 +491,38 @@ const compactCommand = Command.make(
 // models
 // -----------------------------------------------------------------------------
 
-const modelsCommand = Command.make(
-  "models",
-  {
-    clientVersion: Options.text("client-version").pipe(
-      Options.withDescription("client_version query parameter"),
-      Options.withDefault(version)
-    ),
-    ...connectionFlags
-  },
-  (flags) =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const out = yield* CliOutput
-        const connection = yield* connect(flags)
-        const result = yield* Effect.either(
-          Models.ModelsClient.pipe(
-            Effect.flatMap((client) => client.list(flags.clientVersion)),
-            Effect.provide(Models.layer),
-            Effect.provide(connection.layer)
-          )
+const modelsFlags = {
+  clientVersion: Help.flag(
+    Options.text("client-version").pipe(Options.withDefault(version)),
+    "--client-version <v>",
+    `client_version query parameter (default: ${version})`
+  ),
+  ...connectionFlags
+}
+
+const modelsCommand = Command.make("models", Help.optionsOf(modelsFlags), (flags) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const out = yield* CliOutput
+      const connection = yield* connect(flags)
+      const result = yield* Effect.either(
+        Models.ModelsClient.pipe(
+          Effect.flatMap((client) => client.list(flags.clientVersion)),
+          Effect.provide(Models.layer),
+          Effect.provide(connection.layer)
         )
-        if (result._tag === "Left") return yield* reportFailure(out, flags.output, result.left)
-        const { etag, models } = result.right
-        if (flags.output === "json") out.stdout(`${JSON.stringify({ _tag: "Models", etag, models })}\n`)
-        else if (flags.output === "summary") out.stdout(`models=${models.length} etag=${etag ?? "-"}\n`)
-        else {
-          const width = Math.max(4, ...models.map((m) => m.slug.length))
-          for (const m of models) out.stdout(`${m.slug.padEnd(width)}  ${m.display_name}\n`)
-          if (etag !== undefined) out.stdout(`etag ${etag}\n`)
-        }
-      })
-    )
+      ).pipe(whenStopped(out, flags.output))
+      if (result._tag === "Left") return yield* reportFailure(out, failureInfo(flags.output, connection), result.left)
+      const { etag, models } = result.right
+      if (flags.output === "json") out.stdout(`${JSON.stringify({ _tag: "Models", etag, models })}\n`)
+      else if (flags.output === "summary") out.stdout(`models=${models.length} etag=${etag ?? "-"}\n`)
+      else {
+        const width = Math.max(4, ...models.map((m) => m.slug.length))
+        for (const m of models) out.stdout(`${m.slug.padEnd(width)}  ${m.display_name}\n`)
+        if (etag !== undefined && !flags.quiet) out.stderr(`etag ${etag}\n`)
+      }
+    })
+  )
 ).pipe(Command.withDescription("List models (GET /models)"))
 
 /**
@@ -439,6 +538,27 @@ export const command = Command.make("codex-api").pipe(
 
 const cliRun = Command.run(command, { name: "codex-api", version })
 
+const commandHelps: ReadonlyArray<Help.CommandHelp> = [
+  {
+    name: "responses",
+    operands: "[<prompt> | -]",
+    summary: "Stream a Responses API call; the answer goes to stdout",
+    details: [
+      "The prompt is read from stdin when it is '-', or when it is left out and stdin is not a terminal:",
+      "  git diff | codex-api responses -i 'Review this diff' -o json"
+    ],
+    flags: Object.values(responsesFlags)
+  },
+  {
+    name: "compact",
+    operands: "<message>...",
+    summary: "Compact a conversation history (POST /responses/compact)",
+    details: [],
+    flags: Object.values(compactFlags)
+  },
+  { name: "models", operands: "", summary: "List models (GET /models)", details: [], flags: Object.values(modelsFlags) }
+]
+
 const formatArgs = (args: ReadonlyArray<unknown>): string =>
   args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" ")
 
@@ -449,8 +569,7 @@ const ansi = /\x1b\[[0-9;]*m/g
  * when that stream is not a terminal or NO_COLOR is set.
  */
 const consoleFor = (out: CliOutputService, current: Console.Console): Console.Console => {
-  const noColor = out.env.NO_COLOR !== undefined && out.env.NO_COLOR !== ""
-  const plain = (tty: boolean) => (text: string) => (tty && !noColor ? text : text.replace(ansi, ""))
+  const plain = (tty: boolean) => (text: string) => (Render.colorAllowed(tty, out.env) ? text : text.replace(ansi, ""))
   const toStdout = plain(out.stdoutIsTTY)
   const toStderr = plain(out.stderrIsTTY)
   return {
@@ -463,23 +582,57 @@ const consoleFor = (out: CliOutputService, current: Console.Console): Console.Co
 }
 
 // @effect/cli takes an unknown `--flag` as the positional prompt; reject it as bad usage instead.
-const valueOptions = new Set([
-  "--base-url",
-  "--header",
-  "--idle-timeout-ms",
-  "--max-retries",
-  "--output",
-  "--model",
-  "--instructions",
-  "--reasoning",
-  "--session-id",
-  "--thread-id",
-  "--transport",
-  "--client-version",
-  "--log-level",
-  "--completions"
-])
-const flagOptions = new Set(["--retry-429", "--zstd", "--help", "-h", "--version", "--wizard"])
+const { valueOptions, flagOptions } = (() => {
+  const valueOptions = new Set(["--completions"])
+  const flagOptions = new Set(["--version", "--wizard"])
+  for (const flag of [...commandHelps.flatMap((c) => c.flags), ...Help.builtIns]) {
+    const { names, takesValue } = Help.namesOf(flag.usage)
+    for (const name of names) (takesValue ? valueOptions : flagOptions).add(name)
+  }
+  return { valueOptions, flagOptions }
+})()
+
+interface Scanned {
+  /** The first argument that looks like an option but is none of ours. */
+  readonly unknown?: string | undefined
+  readonly help: boolean
+  readonly version: boolean
+  /** Index of a `-` operand (stdin), if any. */
+  readonly stdinOperand?: number | undefined
+}
+
+/** The options of `args` up to `--` (values of value-taking options are skipped). */
+const scan = (args: ReadonlyArray<string>): Scanned => {
+  let help = false
+  let version = false
+  let stdinOperand: number | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") break
+    if (arg === "-") stdinOperand ??= i
+    if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) continue
+    const name = arg.includes("=") ? arg.slice(0, arg.indexOf("=")) : arg
+    if (valueOptions.has(name)) {
+      if (!arg.includes("=")) i++
+      continue
+    }
+    if (!flagOptions.has(name)) return { unknown: name, help, version, stdinOperand }
+    if (name === "--help" || name === "-h") help = true
+    if (name === "--version") version = true
+  }
+  return { help, version, stdinOperand }
+}
+
+/**
+ * @effect/cli stops reading options at a `-` operand, so `responses - -o json` would fail: move the
+ * `-` behind a `--`, where operands go.
+ */
+const withStdinOperandLast = (args: ReadonlyArray<string>, index: number | undefined): ReadonlyArray<string> => {
+  if (index === undefined) return args
+  const rest = args.filter((_, i) => i !== index)
+  const dashes = rest.indexOf("--")
+  return dashes === -1 ? [...rest, "--", "-"] : [...rest.slice(0, dashes + 1), "-", ...rest.slice(dashes + 1)]
+}
 
 /**
  * The first argument that looks like an option but is none of ours, if any (arguments after `--`
@@ -488,24 +641,20 @@ const flagOptions = new Set(["--retry-429", "--zstd", "--help", "-h", "--version
  * @since 0.1.0
  * @category parsing
  */
-export const unknownOption = (args: ReadonlyArray<string>): string | undefined => {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (arg === "--") return undefined
-    if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) continue
-    const name = arg.includes("=") ? arg.slice(0, arg.indexOf("=")) : arg
-    if (valueOptions.has(name)) {
-      if (!arg.includes("=")) i++
-      continue
-    }
-    if (!flagOptions.has(name)) return name
-  }
-  return undefined
-}
+export const unknownOption = (args: ReadonlyArray<string>): string | undefined => scan(args).unknown
+
+/** Effect's logs (`--log-level`) as logfmt lines on stderr, never mixed into stdout. */
+const stderrLogger = (out: CliOutputService) =>
+  Logger.replace(
+    Logger.defaultLogger,
+    Logger.make((options) => out.stderr(`${Logger.logfmtLogger.log(options)}\n`))
+  )
 
 /**
  * Runs the CLI on `args` (the arguments after the executable, e.g. `["responses", "hi"]`) and
- * returns the exit code. Never fails: every error is reported on the {@link CliOutput}.
+ * returns the exit code. Never fails: every error is reported on the {@link CliOutput}. When the
+ * output's `stop` completes (a signal, or stdout closed by its reader) the command is interrupted,
+ * which aborts its request, and the exit code is 130 / 143 (or 0 for a closed stdout).
  *
  * @since 0.1.0
  * @category running
@@ -513,13 +662,26 @@ export const unknownOption = (args: ReadonlyArray<string>): string | undefined =
 export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, CliOutput | CliApp.CliApp.Environment> =>
   Effect.gen(function* () {
     const out = yield* CliOutput
-    const unknown = unknownOption(args)
-    if (unknown !== undefined) {
-      out.stderr(`codex-api: unknown option ${unknown} (see codex-api --help)\n`)
+    if (args.length === 0) {
+      out.stderr(Help.shortUsage(commandHelps))
       return 2
     }
+    const scanned = scan(args)
+    if (scanned.unknown !== undefined) {
+      out.stderr(`codex-api: unknown option ${scanned.unknown} (see codex-api --help)\n`)
+      return 2
+    }
+    if (scanned.help) {
+      const sub = commandHelps.find((c) => c.name === args[0])
+      out.stdout(sub === undefined ? Help.rootHelp(commandHelps, version) : Help.commandHelp(sub))
+      return 0
+    }
+    if (scanned.version) {
+      out.stdout(`codex-api ${version}\n`)
+      return 0
+    }
     const current = yield* Effect.console
-    return yield* cliRun(["node", "codex-api", ...args]).pipe(
+    const main = cliRun(["node", "codex-api", ...withStdinOperandLast(args, scanned.stdinOperand)]).pipe(
       Effect.as(0),
       Effect.catchAll((error) => {
         if (error instanceof Exit) return Effect.succeed(error.code)
@@ -541,6 +703,8 @@ export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, C
           return 1
         })
       ),
-      Effect.withConsole(consoleFor(out, current))
+      Effect.withConsole(consoleFor(out, current)),
+      Effect.provide(stderrLogger(out))
     )
+    return yield* Effect.raceFirst(main, Effect.map(Deferred.await(out.stop), exitCode))
   })

@@ -4,7 +4,10 @@ import * as ResponsesServer from "@codex/testing/ResponsesServer"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import { readFileSync } from "node:fs"
 import * as Cli from "../src/Cli.js"
 import * as CliOutput from "../src/CliOutput.js"
 
@@ -16,17 +19,17 @@ interface RunResult {
   readonly stderr: string
 }
 
-const runCli = (
-  args: ReadonlyArray<string>,
-  env: Record<string, string | undefined> = {},
-  tty: { readonly stdoutIsTTY?: boolean; readonly stderrIsTTY?: boolean } = {}
-): Effect.Effect<RunResult> => {
-  const capture = CliOutput.capture({ env, ...tty })
-  return Cli.run(args).pipe(
+const runWith = (capture: CliOutput.Capture, args: ReadonlyArray<string>): Effect.Effect<RunResult> =>
+  Cli.run(args).pipe(
     Effect.provide(Layer.merge(NodeContext.layer, CliOutput.layer(capture))),
     Effect.map((code) => ({ code, stdout: capture.output.stdout, stderr: capture.output.stderr }))
   )
-}
+
+const runCli = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string | undefined> = {},
+  tty: { readonly stdoutIsTTY?: boolean; readonly stderrIsTTY?: boolean; readonly stdin?: string } = {}
+): Effect.Effect<RunResult> => runWith(CliOutput.capture({ env, ...tty }), args)
 
 const expectNoSecret = (result: RunResult) => {
   expect(result.stdout).not.toContain(secret)
@@ -40,53 +43,55 @@ const jsonLines = (stdout: string): Array<{ _tag: string; [key: string]: unknown
     .map((line) => JSON.parse(line))
 
 describe("codex-api responses", () => {
-  it.scopedLive("text mode streams the answer, then usage, rate limits and ids; the key goes only to the server", () =>
-    Effect.gen(function* () {
-      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
-      const result = yield* runCli(
-        [
-          "responses",
-          "Say hello",
-          "--model",
-          "m1",
-          "--header",
-          "x-extra: yes",
-          "--session-id",
-          "s1",
-          "--thread-id",
-          "t1"
-        ],
-        { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl }
-      )
-      expect(result.code).toBe(0)
-      expect(result.stderr).toBe("")
-      expect(result.stdout).toContain(DemoFixture.answer)
-      expect(result.stdout).toContain("Greeting the user and explaining demo mode.")
-      expect(result.stdout).toContain("tokens: 42 in (8 cached) · 37 out (12 reasoning) · 79 total")
-      expect(result.stdout).toMatch(
-        /limits \(codex\): primary 23\.5% used of 5h, resets in (1h 0m|59m) · secondary 61% used of 1w, resets in (3d 0h|2d 23h)/
-      )
-      expect(result.stdout).toContain("request req_demo_0001 · response resp_demo_0001 · model gpt-5-codex-demo")
-      expect(result.stdout).not.toContain("\x1b[") // not a TTY: no ANSI
-      expectNoSecret(result)
+  it.scopedLive(
+    "text mode streams the answer on stdout, usage, rate limits and ids on stderr; the key goes only to the server",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+        const result = yield* runCli(
+          [
+            "responses",
+            "Say hello",
+            "--model",
+            "m1",
+            "--header",
+            "x-extra: yes",
+            "--session-id",
+            "s1",
+            "--thread-id",
+            "t1"
+          ],
+          { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl }
+        )
+        expect(result.code).toBe(0)
+        expect(result.stdout).toContain(DemoFixture.answer)
+        expect(result.stdout).toContain("Greeting the user and explaining demo mode.")
+        expect(result.stdout).not.toContain("tokens:")
+        expect(result.stderr).toContain("tokens: 42 in (8 cached) · 37 out (12 reasoning) · 79 total")
+        expect(result.stderr).toMatch(
+          /limits \(codex\): primary 23\.5% used of 5h, resets in (1h 0m|59m) · secondary 61% used of 1w, resets in (3d 0h|2d 23h)/
+        )
+        expect(result.stderr).toContain("request req_demo_0001 · response resp_demo_0001 · model gpt-5-codex-demo")
+        expect(`${result.stdout}${result.stderr}`).not.toContain("\x1b[") // not a TTY: no ANSI
+        expectNoSecret(result)
 
-      const [request] = server.requests
-      expect(request?.route).toBe("/responses")
-      expect(request?.headers.authorization).toBe(`Bearer ${secret}`)
-      expect(request?.headers.accept).toBe("text/event-stream")
-      expect(request?.headers["x-extra"]).toBe("yes")
-      expect(request?.headers["session-id"]).toBe("s1")
-      expect(request?.headers["thread-id"]).toBe("t1")
-      expect(request?.headers["x-client-request-id"]).toBe("t1")
-      const body = request?.json as {
-        model: string
-        input: Array<{ content: Array<{ text: string }> }>
-        stream: boolean
-      }
-      expect(body.model).toBe("m1")
-      expect(body.stream).toBe(true)
-      expect(body.input[0]?.content[0]?.text).toBe("Say hello")
-    })
+        const [request] = server.requests
+        expect(request?.route).toBe("/responses")
+        expect(request?.headers.authorization).toBe(`Bearer ${secret}`)
+        expect(request?.headers.accept).toBe("text/event-stream")
+        expect(request?.headers["x-extra"]).toBe("yes")
+        expect(request?.headers["session-id"]).toBe("s1")
+        expect(request?.headers["thread-id"]).toBe("t1")
+        expect(request?.headers["x-client-request-id"]).toBe("t1")
+        const body = request?.json as {
+          model: string
+          input: Array<{ content: Array<{ text: string }> }>
+          stream: boolean
+        }
+        expect(body.model).toBe("m1")
+        expect(body.stream).toBe(true)
+        expect(body.input[0]?.content[0]?.text).toBe("Say hello")
+      })
   )
 
   it.scopedLive("text mode uses ANSI dim for reasoning only on a TTY without NO_COLOR", () =>
@@ -145,8 +150,15 @@ describe("codex-api responses", () => {
         }
       }
       expect(last._tag).toBe("Failure")
-      expect(last.error._tag).toBe("Transport")
-      expect(last.error.message).toBe('http 500: Some("upstream exploded")')
+      expect(last.error).toMatchObject({
+        _tag: "Transport",
+        message: "500 Internal Server Error: upstream exploded",
+        status: 500,
+        requestId: "req_500",
+        hint: "the server failed; retry shortly",
+        // the reference's display string stays available as a field
+        reference: 'http 500: Some("upstream exploded")'
+      })
       expect(last.error.error._tag).toBe("Http")
       expect(last.error.error.status).toBe(500)
       expect(server.requests.length).toBe(1)
@@ -176,14 +188,25 @@ describe("codex-api responses", () => {
       expect(lines.map((l) => l._tag)).toContain("Created")
       expect(lines.at(-1)).toEqual({
         _tag: "Failure",
-        error: { _tag: "ContextWindowExceeded", message: "context window exceeded", serverMessage: "too long" }
+        error: {
+          _tag: "ContextWindowExceeded",
+          message: "the model's context window is exceeded: too long",
+          requestId: "req_test_1",
+          hint: "shorten the input or compact the history (codex-api compact)",
+          reference: "context window exceeded",
+          serverMessage: "too long"
+        }
       })
       const second = yield* runCli(["responses", "hi", "--output", "json"], env)
       expect(jsonLines(second.stdout).at(-1)).toEqual({
         _tag: "Failure",
         error: {
           _tag: "Retryable",
-          message: "retryable error: Please try again in 1.5s.",
+          message: "the response failed: Please try again in 1.5s.",
+          requestId: "req_test_2",
+          hint: "retry after 1.5 s",
+          retryAfterMs: 1500,
+          reference: "retryable error: Please try again in 1.5s.",
           reason: "Please try again in 1.5s.",
           delayMs: 1500
         }
@@ -191,7 +214,7 @@ describe("codex-api responses", () => {
     })
   )
 
-  it.scopedLive("text mode: errors are typed messages on stderr with the request id, exit 1", () =>
+  it.scopedLive("text mode: an error is one line on stderr with status, the server's message and the request id", () =>
     Effect.gen(function* () {
       const server = yield* ResponsesServer.make({
         defaults: { "/responses": { status: 429, json: { error: { message: "slow down" } } } }
@@ -199,8 +222,8 @@ describe("codex-api responses", () => {
       const result = yield* runCli(["responses", "hi"], { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl })
       expect(result.code).toBe(1)
       expect(result.stdout).toBe("")
-      expect(result.stderr).toMatch(
-        /^codex-api: error \(Transport\): http 429: .*slow down.* \[request req_test_1\]\n$/
+      expect(result.stderr).toBe(
+        "codex-api: 429 Too Many Requests: slow down (request req_test_1); retry later, or pass --retry-429 to retry automatically\n"
       )
       expectNoSecret(result)
     })
@@ -214,7 +237,7 @@ describe("codex-api responses", () => {
       const result = yield* runCli(["responses", "hi", "--max-retries", "0"], { OPENAI_BASE_URL: server.baseUrl })
       expect(result.code).toBe(1)
       expect(result.stdout).toBe("partial \n")
-      expect(result.stderr).toMatch(/^codex-api: error \(Stream\): stream error: .* \[request req_test_1\]\n$/)
+      expect(result.stderr).toMatch(/^codex-api: the stream broke: .* \(request req_test_1\)\n$/)
     })
   )
 
@@ -232,7 +255,10 @@ describe("codex-api responses", () => {
         _tag: "Failure",
         error: {
           _tag: "Stream",
-          message: "stream error: idle timeout waiting for SSE",
+          message: "the stream broke: idle timeout waiting for SSE",
+          requestId: "req_test_1",
+          hint: "the server went quiet; raise --idle-timeout-ms",
+          reference: "stream error: idle timeout waiting for SSE",
           reason: "idle timeout waiting for SSE"
         }
       })
@@ -308,17 +334,70 @@ describe("codex-api responses", () => {
     })
   )
 
-  it.live("--help is plain text when stdout is not a terminal or NO_COLOR is set, styled on a terminal", () =>
+  it.live("help reads like a tool's: codex-api <sub> usage, one line per flag, aliases, no boilerplate", () =>
     Effect.gen(function* () {
-      const piped = yield* runCli(["responses", "--help"])
-      expect(piped.code).toBe(0)
-      expect(piped.stdout).toContain("USAGE")
-      expect(piped.stdout).not.toContain("\x1b[")
-      const noColor = yield* runCli(["responses", "--help"], { NO_COLOR: "1" }, { stdoutIsTTY: true })
-      expect(noColor.stdout).toContain("USAGE")
-      expect(noColor.stdout).not.toContain("\x1b[")
-      const terminal = yield* runCli(["responses", "--help"], {}, { stdoutIsTTY: true })
-      expect(terminal.stdout).toContain("\x1b[")
+      for (const sub of ["responses", "compact", "models"]) {
+        const help = yield* runCli([sub, "--help"], {}, { stdoutIsTTY: true })
+        expect(help.code).toBe(0)
+        expect(help.stdout.startsWith(`Usage: codex-api ${sub} [options]`), help.stdout).toBe(true)
+        expect(help.stderr).toBe("")
+        for (const boilerplate of [
+          "A user-defined piece of text",
+          "This setting is optional",
+          "A true or false value"
+        ]) {
+          expect(help.stdout).not.toContain(boilerplate)
+        }
+        expect(help.stdout).not.toContain("\x1b[")
+        expect(help.stdout).toMatch(/--header <name:value> +Extra request header \(optional, repeatable\)/)
+        expect(help.stdout).toMatch(/-o, --output <mode>/)
+        expect(help.stdout).toMatch(/-q, --quiet/)
+      }
+      const responses = yield* runCli(["responses", "-h"])
+      expect(responses.stdout).toContain("Usage: codex-api responses [options] [<prompt> | -]")
+      expect(responses.stdout).toMatch(/-m, --model <slug> +Model \(default: gpt-5\)/)
+      expect(responses.stdout).toMatch(/-i, --instructions <text>/)
+      const root = yield* runCli(["--help"])
+      expect(root.code).toBe(0)
+      expect(root.stdout).toContain("Usage: codex-api <command> [options]")
+      expect(root.stdout).toMatch(/responses \[<prompt> \| -\] +Stream a Responses API call/)
+    })
+  )
+
+  it.live("no arguments: a short usage on stderr, exit 2", () =>
+    Effect.gen(function* () {
+      const result = yield* runCli([])
+      expect(result.code).toBe(2)
+      expect(result.stdout).toBe("")
+      expect(result.stderr).toMatch(
+        /^Usage: codex-api <command> \[options\] +\(commands: responses, compact, models\)\n/
+      )
+      expect(result.stderr.split("\n").length).toBeLessThanOrEqual(3)
+    })
+  )
+
+  it.live("--version prints the version of package.json", () =>
+    Effect.gen(function* () {
+      const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+        version: string
+      }
+      const result = yield* runCli(["--version"])
+      expect(result.code).toBe(0)
+      expect(result.stdout).toBe(`codex-api ${packageJson.version}\n`)
+      expect(Cli.version).toBe(packageJson.version)
+    })
+  )
+
+  it.scopedLive("short aliases -m, -i, -o, -q", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const result = yield* runCli(["responses", "hi", "-m", "m2", "-i", "be brief", "-o", "summary", "-q"], {
+        OPENAI_BASE_URL: server.baseUrl
+      })
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/^events=\d+ /)
+      expect(result.stderr).toBe("")
+      expect(server.requests[0]?.json).toMatchObject({ model: "m2", instructions: "be brief" })
     })
   )
 
@@ -358,7 +437,7 @@ describe("codex-api responses", () => {
       const text = yield* runCli(["responses", "hi", "--transport", "websocket"], env)
       expect(text.code).toBe(0)
       expect(text.stdout).toContain(DemoFixture.answer)
-      expect(text.stdout).toMatch(/limits \(codex\): primary 23\.5% used of 5h/)
+      expect(text.stderr).toMatch(/limits \(codex\): primary 23\.5% used of 5h/)
       for (const r of [json, text]) expectNoSecret(r)
     })
   )
@@ -369,7 +448,7 @@ describe("codex-api responses", () => {
       expect(result.code).toBe(0)
       expect(result.stderr).toMatch(/^codex-api: demo mode: .*http:\/\/127\.0\.0\.1:\d+\/v1/)
       expect(result.stdout).toContain(DemoFixture.answer)
-      expect(result.stdout).toContain("tokens: 42 in")
+      expect(result.stderr).toContain("tokens: 42 in")
     })
   )
 
@@ -401,7 +480,7 @@ describe("codex-api compact / models", () => {
       const models = yield* runCli(["models"], env)
       expect(models.code).toBe(0)
       expect(models.stdout).toContain(`${DemoFixture.model}  GPT-5 Codex (demo)`)
-      expect(server.requests[1]?.path).toBe("/v1/models?client_version=0.1.0")
+      expect(server.requests[1]?.path).toBe(`/v1/models?client_version=${Cli.version}`)
       const summary = yield* runCli(["models", "--output", "summary"], env)
       expect(summary.stdout).toBe('models=1 etag="demo-models-1"\n')
       for (const r of [compact, models, summary]) expectNoSecret(r)
@@ -416,7 +495,249 @@ describe("codex-api compact / models", () => {
         OPENAI_BASE_URL: server.baseUrl
       })
       expect(result.code).toBe(1)
-      expect(result.stderr).toContain("codex-api: error (Transport): http 401")
+      expect(result.stderr).toBe(
+        "codex-api: 401 Unauthorized: no (request req_test_1); check OPENAI_API_KEY: the server did not accept it\n"
+      )
+      expectNoSecret(result)
+    })
+  )
+})
+
+describe("codex-api as a Unix tool", () => {
+  it.scopedLive("the prompt comes from stdin with '-' (flags after it work) or when it is left out", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const env = { OPENAI_BASE_URL: server.baseUrl }
+      const dash = yield* runCli(["responses", "-", "-o", "summary", "-m", "m3"], env, {
+        stdin: "line one\nline two\n"
+      })
+      expect(dash.code).toBe(0)
+      expect(dash.stdout).toMatch(/^events=\d+ /)
+      const omitted = yield* runCli(["responses", "--output", "summary"], env, { stdin: "piped prompt\n" })
+      expect(omitted.code).toBe(0)
+      const texts = server.requests.map(
+        (r) =>
+          (r.json as { model: string; input: Array<{ content: Array<{ text: string }> }> }).input[0]?.content[0]?.text
+      )
+      expect(texts).toEqual(["line one\nline two", "piped prompt"])
+      expect(server.requests[0]?.json).toMatchObject({ model: "m3" })
+
+      const empty = yield* runCli(["responses", "-"], env, { stdin: " \n" })
+      expect(empty.code).toBe(2)
+      expect(empty.stderr).toBe("codex-api: the prompt on stdin is empty\n")
+      const terminal = yield* runCli(["responses"], env)
+      expect(terminal.code).toBe(2)
+      expect(terminal.stderr).toContain("missing <prompt>")
+      expect(server.requests.length).toBe(2)
+    })
+  )
+
+  const stalled = () => {
+    const events = Fixture.textAnswer(["partial ", "never"])
+    return ResponsesServer.make({
+      script: { "/responses": [{ events, stall: true, stallAfterBytes: Fixture.toSse(events.slice(0, 2)).length }] }
+    })
+  }
+
+  /** Runs until the first answer text arrived, then stops it the way a signal or a closed pipe would. */
+  const stopMidStream = (args: ReadonlyArray<string>, env: Record<string, string>, reason: CliOutput.StopReason) =>
+    Effect.gen(function* () {
+      const capture = CliOutput.capture({ env })
+      const fiber = yield* Effect.fork(runWith(capture, args))
+      yield* Effect.repeat(
+        Effect.sync(() => capture.output.stdout.length),
+        {
+          until: (length) => length > 0,
+          schedule: Schedule.spaced("10 millis")
+        }
+      )
+      capture.interrupt(reason)
+      return yield* Fiber.join(fiber)
+    })
+
+  it.scopedLive("SIGINT mid-stream aborts the request, closes the partial line, exit 130", () =>
+    Effect.gen(function* () {
+      const server = yield* stalled()
+      const result = yield* stopMidStream(["responses", "hi"], { OPENAI_BASE_URL: server.baseUrl }, "SIGINT")
+      expect(result.code).toBe(130)
+      expect(result.stdout).toBe("partial \n")
+      // the server sees the connection close
+      yield* Effect.repeat(Effect.sync(server.openConnections), {
+        until: (open) => open === 0,
+        schedule: Schedule.spaced("10 millis")
+      })
+      expect(server.requests.length).toBe(1)
+    })
+  )
+
+  it.scopedLive("SIGTERM mid-stream in json mode ends with a Failure line, exit 143", () =>
+    Effect.gen(function* () {
+      const server = yield* stalled()
+      const result = yield* stopMidStream(
+        ["responses", "hi", "-o", "json"],
+        { OPENAI_BASE_URL: server.baseUrl },
+        "SIGTERM"
+      )
+      expect(result.code).toBe(143)
+      const lines = jsonLines(result.stdout)
+      expect(lines.some((l) => l._tag === "OutputTextDelta")).toBe(true)
+      expect(lines.at(-1)).toEqual({
+        _tag: "Failure",
+        error: { _tag: "Interrupted", message: "interrupted by SIGTERM", signal: "SIGTERM" }
+      })
+      yield* Effect.repeat(Effect.sync(server.openConnections), {
+        until: (open) => open === 0,
+        schedule: Schedule.spaced("10 millis")
+      })
+    })
+  )
+
+  it.scopedLive("a closed stdout (EPIPE) ends quietly with exit 0 and aborts the request", () =>
+    Effect.gen(function* () {
+      const server = yield* stalled()
+      const result = yield* stopMidStream(
+        ["responses", "hi", "-o", "json"],
+        { OPENAI_BASE_URL: server.baseUrl },
+        "EPIPE"
+      )
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe("")
+      expect(jsonLines(result.stdout).every((l) => l._tag !== "Failure")).toBe(true)
+      yield* Effect.repeat(Effect.sync(server.openConnections), {
+        until: (open) => open === 0,
+        schedule: Schedule.spaced("10 millis")
+      })
+    })
+  )
+
+  it.scopedLive("--log-level trace logs to stderr: stdout stays pure JSON lines", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+      const result = yield* runCli(["responses", "hi", "-o", "json", "--log-level", "trace"], {
+        OPENAI_API_KEY: secret,
+        OPENAI_BASE_URL: server.baseUrl
+      })
+      expect(result.code).toBe(0)
+      const lines = result.stdout.trimEnd().split("\n")
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow()
+      expect(lines.at(-1)).toContain('"_tag":"Completed"')
+      expect(result.stderr).toMatch(/level=TRACE .*POST to http:\/\/127\.0\.0\.1/)
+      expectNoSecret(result)
+    })
+  )
+
+  it.live("--quiet leaves only the answer: no demo notice, usage, limits or spinner", () =>
+    Effect.gen(function* () {
+      const result = yield* runCli(["responses", "hi", "--quiet"], {}, { stderrIsTTY: true })
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain(DemoFixture.answer)
+      expect(result.stderr).toBe("")
+    })
+  )
+
+  it.live("NO_COLOR: no spinner and no ANSI codes anywhere, even on terminals", () =>
+    Effect.gen(function* () {
+      const tty = { stdoutIsTTY: true, stderrIsTTY: true }
+      const result = yield* runCli(["responses", "hi"], { NO_COLOR: "1" }, tty)
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain(DemoFixture.answer)
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/[\r\x1b]/)
+      const failed = yield* runCli(
+        ["responses", "hi", "--max-retries", "0"],
+        { NO_COLOR: "1", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+        tty
+      )
+      expect(failed.code).toBe(1)
+      expect(failed.stderr).toMatch(/^codex-api: cannot reach the server: /)
+      expect(failed.stderr).not.toContain("\x1b")
+      const colored = yield* runCli(
+        ["responses", "hi", "--max-retries", "0"],
+        { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+        tty
+      )
+      expect(colored.stderr).toContain("\x1b[31mcodex-api:\x1b[39m")
+    })
+  )
+})
+
+describe("codex-api errors a person can read", () => {
+  it.scopedLive("401 / 403 / 429 / 5xx: status, the server's message, request id and a hint, no debug rendering", () =>
+    Effect.gen(function* () {
+      const apiError = (message: string) => ({ error: { message, type: "invalid_request_error", code: null } })
+      const server = yield* ResponsesServer.make({
+        script: {
+          "/responses": [
+            {
+              status: 401,
+              json: apiError("Incorrect API key provided: sk-...abc."),
+              headers: { "x-request-id": "req_401" }
+            },
+            { status: 401, json: apiError("Missing bearer authentication in header") },
+            { status: 403, json: apiError("Project does not have access to model gpt-5") },
+            { status: 429, json: apiError("Rate limit reached for gpt-5"), headers: { "retry-after": "12" } },
+            { status: 502, body: "<html>Bad Gateway</html>\n" }
+          ]
+        }
+      })
+      const base = ["responses", "hi", "--max-retries", "0"]
+      const keyed = { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl }
+      const results = [
+        yield* runCli(base, keyed),
+        yield* runCli(base, { OPENAI_BASE_URL: server.baseUrl }),
+        yield* runCli(base, keyed),
+        yield* runCli(base, keyed),
+        yield* runCli(base, keyed)
+      ]
+      expect(results.map((r) => r.stderr)).toEqual([
+        "codex-api: 401 Unauthorized: Incorrect API key provided: sk-...abc. (request req_401); check OPENAI_API_KEY: the server did not accept it\n",
+        "codex-api: 401 Unauthorized: Missing bearer authentication in header (request req_test_2); set OPENAI_API_KEY\n",
+        "codex-api: 403 Forbidden: Project does not have access to model gpt-5 (request req_test_3); check that the key's project and organization may use this model and endpoint\n",
+        "codex-api: 429 Too Many Requests: Rate limit reached for gpt-5 (request req_test_4); retry after 12 s\n",
+        "codex-api: 502 Bad Gateway: <html>Bad Gateway</html> (request req_test_5); the server failed; retry shortly\n"
+      ])
+      for (const r of results) {
+        expect(r.code).toBe(1)
+        expect(r.stdout).toBe("")
+        expect(r.stderr).not.toMatch(/Some\(|None|\{"error"/)
+        expectNoSecret(r)
+      }
+      // 401 is not retried even with retries left
+      const retries = yield* runCli(["responses", "hi"], keyed)
+      expect(retries.code).toBe(1)
+      expect(server.requests.length).toBe(6)
+    })
+  )
+
+  it.scopedLive("json mode: a Failure line with structured fields and the reference display string", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({
+        defaults: {
+          "/responses": {
+            status: 401,
+            json: { error: { message: "Incorrect API key provided" } },
+            headers: { "x-request-id": "req_j" }
+          }
+        }
+      })
+      const result = yield* runCli(["responses", "hi", "-o", "json"], {
+        OPENAI_API_KEY: secret,
+        OPENAI_BASE_URL: server.baseUrl
+      })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toBe("")
+      const [line] = jsonLines(result.stdout)
+      expect(line).toMatchObject({
+        _tag: "Failure",
+        error: {
+          _tag: "Transport",
+          message: "401 Unauthorized: Incorrect API key provided",
+          status: 401,
+          requestId: "req_j",
+          hint: "check OPENAI_API_KEY: the server did not accept it",
+          reference: 'http 401: Some("{\\"error\\":{\\"message\\":\\"Incorrect API key provided\\"}}")',
+          error: { _tag: "Http", status: 401 }
+        }
+      })
       expectNoSecret(result)
     })
   )

@@ -35,6 +35,8 @@ export interface ConnectionFlags {
   readonly idleTimeoutMs: Option.Option<number>
   readonly maxRetries: Option.Option<number>
   readonly retry429: boolean
+  /** No demo-mode notice. */
+  readonly quiet: boolean
 }
 
 /** @internal */
@@ -42,6 +44,8 @@ export interface Connection {
   readonly layer: Layer.Layer<HttpTransport.HttpTransport | Auth.AuthProvider | Provider.CurrentProvider>
   readonly provider: Provider.Provider
   readonly demo: boolean
+  /** Whether `OPENAI_API_KEY` was set (for the hint on a 401). */
+  readonly apiKeySet: boolean
 }
 
 const nonBlank = (value: string | undefined): string | undefined =>
@@ -83,10 +87,11 @@ export const connect = (flags: ConnectionFlags): Effect.Effect<Connection, Usage
       })
       baseUrl = server.baseUrl
       demo = true
-      out.stderr(
-        `codex-api: demo mode: OPENAI_API_KEY and OPENAI_BASE_URL are not set, so this answer comes from the local ` +
-          `@codex/testing server at ${baseUrl} (scripted). Set OPENAI_API_KEY to call the real API.\n`
-      )
+      if (!flags.quiet)
+        out.stderr(
+          `codex-api: demo mode: OPENAI_API_KEY and OPENAI_BASE_URL are not set, so this answer comes from the local ` +
+            `@codex/testing server at ${baseUrl} (scripted). Set OPENAI_API_KEY to call the real API.\n`
+        )
     }
     if (baseUrl !== undefined) {
       const parsed = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined
@@ -119,6 +124,7 @@ export const connect = (flags: ConnectionFlags): Effect.Effect<Connection, Usage
     return {
       layer: Layer.mergeAll(Provider.layer(provider), auth, HttpTransport.layerNode),
       provider,
-      demo
+      demo,
+      apiKeySet: apiKey !== undefined
     }
   })

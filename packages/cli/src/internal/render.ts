@@ -3,10 +3,16 @@
  * @internal
  */
 import type * as ApiError from "@codex/api/ApiError"
+import * as CodexError from "@codex/api/CodexError"
 import type { RateLimitSnapshot, RateLimitWindow } from "@codex/api/RateLimits"
 import type { ResponseEvent } from "@codex/api/ResponseEvent"
+import * as RetryPolicy from "@codex/client/RetryPolicy"
+import type * as TransportError from "@codex/client/TransportError"
 import type { TokenUsage } from "@codex/protocol/TokenUsage"
+import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import { STATUS_CODES } from "node:http"
 
 /** @internal */
 export interface Style {
@@ -22,9 +28,17 @@ const ansi: Style = {
   red: (t) => `\x1b[31m${t}\x1b[39m`
 }
 
-/** ANSI only on a TTY and when `NO_COLOR` is unset or empty (https://no-color.org). @internal */
+/**
+ * ANSI control codes (colours, the spinner) only on a TTY and when `NO_COLOR` is unset or empty
+ * (https://no-color.org).
+ * @internal
+ */
+export const colorAllowed = (isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean =>
+  isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === "")
+
+/** @internal */
 export const styleFor = (isTTY: boolean, env: Readonly<Record<string, string | undefined>>): Style =>
-  isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === "") ? ansi : plain
+  colorAllowed(isTTY, env) ? ansi : plain
 
 const skipKeys = new Set(["stack", "cause", "name", "_tag", "message"])
 
@@ -32,13 +46,13 @@ const isTagged = (value: unknown): value is { readonly _tag: string; readonly me
   value instanceof Error && typeof (value as { _tag?: unknown })._tag === "string"
 
 /**
- * `{"_tag": <variant>, "message": <display string>, ...fields}`. A nested error (the transport error
- * of `Transport`) is rendered the same way from its own `toJSON`, so headers stay redacted; causes
- * are left out; durations become `<name>Ms` numbers.
+ * `{"_tag": <variant>, "reference": <the reference crates' display string>, ...fields}`. A nested
+ * error (the transport error of `Transport`) is rendered the same way from its own `toJSON`, so
+ * headers stay redacted; causes are left out; durations become `<name>Ms` numbers.
  * @internal
  */
 export const errorJson = (error: { readonly _tag: string; readonly message: string }): Record<string, unknown> => {
-  const out: Record<string, unknown> = { _tag: error._tag, message: error.message }
+  const out: Record<string, unknown> = { _tag: error._tag, reference: error.message }
   const fields: Record<string, unknown> =
     error._tag !== "Transport" && typeof (error as { toJSON?: unknown }).toJSON === "function" && error instanceof Error
       ? ((error as unknown as { toJSON: () => Record<string, unknown> }).toJSON() ?? {})
@@ -54,9 +68,195 @@ export const errorJson = (error: { readonly _tag: string; readonly message: stri
 /** One JSON line for an event (`_tag` + the variant's fields). @internal */
 export const eventLine = (event: ResponseEvent): string => JSON.stringify(event)
 
-/** @internal */
-export const failureLine = (error: ApiError.ApiError): string =>
-  JSON.stringify({ _tag: "Failure", error: errorJson(error) })
+/**
+ * What a person reads about a failure: `text` (the HTTP status and the server's own message, or
+ * what broke), the request id and a hint when we know what to do.
+ * @internal
+ */
+export interface Described {
+  readonly text: string
+  readonly status?: number | undefined
+  readonly requestId?: string | undefined
+  readonly hint?: string | undefined
+  readonly retryAfterMs?: number | undefined
+}
+
+/** What the CLI knows about the call that failed. @internal */
+export interface FailureContext {
+  readonly requestId?: string | undefined
+  readonly apiKeySet: boolean
+  readonly retry429: boolean
+  readonly nowMillis: number
+}
+
+const maxQuoted = 300
+
+/** A body that is not JSON, as one bounded line. */
+const plainBody = (body: string | undefined): string | undefined => {
+  const text = body?.replace(/\s+/g, " ").trim()
+  if (text === undefined || text.length === 0 || text.startsWith("{") || text.startsWith("[")) return undefined
+  return text.length > maxQuoted ? `${text.slice(0, maxQuoted)}…` : text
+}
+
+const formatSeconds = (ms: number): string => `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`
+
+const retryAfterHint = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : `retry after ${formatSeconds(ms)}`
+
+const httpHint = (mapped: CodexError.CodexError, status: number, context: FailureContext, retryAfterMs?: number) => {
+  switch (mapped._tag) {
+    case "UsageLimitReached":
+      return mapped.resetsAt === undefined
+        ? "wait for the limit to reset"
+        : `the limit resets at ${DateTime.formatIso(mapped.resetsAt)}`
+    case "UsageNotIncluded":
+      return "use an API key (OPENAI_API_KEY) or upgrade the plan"
+    case "ServerOverloaded":
+      return retryAfterHint(retryAfterMs) ?? "try again later or pick another model (--model)"
+    case "RetryLimit":
+      return (
+        retryAfterHint(retryAfterMs) ??
+        (context.retry429 ? "retry later" : "retry later, or pass --retry-429 to retry automatically")
+      )
+  }
+  if (status === 401) {
+    return context.apiKeySet ? "check OPENAI_API_KEY: the server did not accept it" : "set OPENAI_API_KEY"
+  }
+  if (status === 403) return "check that the key's project and organization may use this model and endpoint"
+  if (status === 404) return "check --base-url and --model"
+  if (status >= 500) return retryAfterHint(retryAfterMs) ?? "the server failed; retry shortly"
+  return retryAfterHint(retryAfterMs)
+}
+
+const withReason = (lead: string, reason: string | undefined): string =>
+  reason === undefined || reason.trim().length === 0 ? lead : `${lead}: ${reason}`
+
+const describeTransport = (
+  transport: TransportError.TransportError,
+  mapped: CodexError.CodexError,
+  context: FailureContext
+): Described => {
+  switch (transport._tag) {
+    case "Http": {
+      const status = transport.status
+      const said = "serverMessage" in mapped ? mapped.serverMessage : undefined
+      const retryAfterMs = Option.getOrUndefined(RetryPolicy.serverRequestedDelay(transport, context.nowMillis))
+      const requestId = transport.header("x-request-id") ?? transport.header("x-oai-request-id") ?? context.requestId
+      return {
+        text: withReason(`${status} ${STATUS_CODES[status] ?? "HTTP error"}`, said ?? plainBody(transport.body)),
+        status,
+        requestId,
+        hint: httpHint(mapped, status, context, retryAfterMs),
+        retryAfterMs
+      }
+    }
+    case "Network":
+      return {
+        text: withReason("cannot reach the server", transport.reason),
+        requestId: context.requestId,
+        hint: "check --base-url (or OPENAI_BASE_URL) and the network"
+      }
+    case "Timeout":
+      return { text: "the request timed out", requestId: context.requestId, hint: "retry, or check the network" }
+    case "Build":
+      return { text: withReason("could not build the request", transport.reason), requestId: context.requestId }
+    case "RetryLimit":
+      return { text: "gave up after the retries", requestId: context.requestId, hint: "retry later" }
+  }
+}
+
+/**
+ * One line for a person: `401 Unauthorized: Incorrect API key provided` plus the request id and a
+ * hint. Never the reference's debug rendering (`Some("…")`); that stays in the json `reference`.
+ * @internal
+ */
+export const describe = (error: ApiError.ApiError, context: FailureContext): Described => {
+  switch (error._tag) {
+    case "Transport":
+      return describeTransport(error.error, CodexError.mapApiError(error), context)
+    case "Stream":
+      return {
+        text: withReason("the stream broke", error.reason),
+        requestId: context.requestId,
+        hint: error.reason.startsWith("idle timeout") ? "the server went quiet; raise --idle-timeout-ms" : undefined
+      }
+    case "ContextWindowExceeded":
+      return {
+        text: withReason("the model's context window is exceeded", error.serverMessage),
+        requestId: context.requestId,
+        hint: "shorten the input or compact the history (codex-api compact)"
+      }
+    case "QuotaExceeded":
+      return {
+        text: withReason("quota exceeded", error.serverMessage),
+        requestId: context.requestId,
+        hint: "check your plan and billing details"
+      }
+    case "UsageNotIncluded":
+      return {
+        text: withReason("Codex usage is not included in this plan", error.serverMessage),
+        requestId: context.requestId,
+        hint: "use an API key (OPENAI_API_KEY) or upgrade the plan"
+      }
+    case "ServerOverloaded":
+      return {
+        text: withReason("the model is at capacity", error.serverMessage),
+        requestId: context.requestId,
+        hint: "try again later or pick another model (--model)"
+      }
+    case "Retryable": {
+      const retryAfterMs = error.delay === undefined ? undefined : Duration.toMillis(error.delay)
+      return {
+        text: withReason("the response failed", error.reason),
+        requestId: context.requestId,
+        hint: retryAfterHint(retryAfterMs) ?? "retry shortly",
+        retryAfterMs
+      }
+    }
+    case "InvalidRequest":
+      return { text: withReason("invalid request", error.reason), requestId: context.requestId }
+    case "CyberPolicy":
+      return { text: withReason("flagged by the cyber-security policy", error.reason), requestId: context.requestId }
+    case "RateLimit":
+      return { text: withReason("rate limited", error.reason), requestId: context.requestId, hint: "retry later" }
+    case "Api":
+      return {
+        text: withReason(`${error.status} ${STATUS_CODES[error.status] ?? "HTTP error"}`, error.reason),
+        status: error.status,
+        requestId: context.requestId
+      }
+  }
+}
+
+/** `<text> (request <id>); <hint>` @internal */
+export const describedLine = (described: Described): string =>
+  `${described.text}${described.requestId === undefined ? "" : ` (request ${described.requestId})`}${
+    described.hint === undefined ? "" : `; ${described.hint}`
+  }`
+
+/**
+ * `{"_tag":"Failure","error":{"_tag", "message": <what a person reads>, "status", "requestId",
+ * "hint", "retryAfterMs", "reference": <display string>, ...the variant's fields}}`.
+ * @internal
+ */
+export const failureLine = (error: ApiError.ApiError, described: Described): string => {
+  const { text, ...rest } = described
+  const fields: Record<string, unknown> = { ...errorJson(error) }
+  return JSON.stringify({
+    _tag: "Failure",
+    error: { _tag: error._tag, message: text, ...definedFields(rest), ...fields }
+  })
+}
+
+/** The json-mode line for a command stopped by a signal. @internal */
+export const interruptedLine = (signal: string): string =>
+  JSON.stringify({
+    _tag: "Failure",
+    error: { _tag: "Interrupted", message: `interrupted by ${signal}`, signal }
+  })
+
+const definedFields = (record: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(record).filter((entry) => entry[1] !== undefined))
 
 const formatInt = (n: number): string => n.toLocaleString("en-US")
 
