@@ -6,6 +6,7 @@
 import * as Auth from "@codex/api/Auth"
 import * as Provider from "@codex/api/Provider"
 import * as HttpTransport from "@codex/client/HttpTransport"
+import * as Request from "@codex/client/Request"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -96,7 +97,9 @@ export const connect = (flags: ConnectionFlags): Effect.Effect<Connection, Usage
     if (baseUrl !== undefined) {
       const parsed = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined
       if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-        return yield* new UsageError({ reason: `--base-url must be an http(s) URL, got ${JSON.stringify(baseUrl)}` })
+        return yield* new UsageError({
+          reason: `--base-url must be an http(s) URL, got ${JSON.stringify(Request.redactUrl(baseUrl))}`
+        })
       }
     }
     const extra = yield* Effect.forEach(flags.headers, parseHeader)
@@ -118,7 +121,8 @@ export const connect = (flags: ConnectionFlags): Effect.Effect<Connection, Usage
       streamIdleTimeout: Option.match(flags.idleTimeoutMs, {
         onNone: () => configured.streamIdleTimeout,
         onSome: (ms) => Duration.millis(ms)
-      })
+      }),
+      websocketConnectTimeout: configured.websocketConnectTimeout
     })
     const auth = apiKey === undefined ? Auth.layerNone : Auth.layerBearer({ token: Redacted.make(apiKey) })
     return {
