@@ -46,7 +46,7 @@ const isTagged = (value: unknown): value is { readonly _tag: string; readonly me
   value instanceof Error && typeof (value as { _tag?: unknown })._tag === "string"
 
 /**
- * `{"_tag": <variant>, "reference": <the reference crates' display string>, ...fields}`. A nested
+ * `{"_tag": <variant>, "reference": <the error's fixed display string>, ...fields}`. A nested
  * error (the transport error of `Transport`) is rendered the same way from its own `toJSON`, so
  * headers stay redacted; causes are left out; durations become `<name>Ms` numbers.
  * @internal
