@@ -5,6 +5,7 @@
 //   (c) Effect floor: size/effect-floor.mjs, the Effect runtime + Stream + Layer/Config + Schema
 //       that any such Effect program carries, without our code
 //   (d) (c) + @effect/platform's FetchHttpClient (size/platform-floor.mjs), the client layerFetch uses
+//   (e) the Effect runtime alone (size/effect-runtime.mjs)
 // and, for (a), the largest contributors by package. Bundling fails if a Node built-in is reached.
 // Runs against the BUILT packages (the bench's `^build` dependency).
 // Usage: node tooling/bench/size.mjs
@@ -44,13 +45,15 @@ export const main = async () => {
   const openai = await measure("size/openai.mjs")
   const floor = await measure("size/effect-floor.mjs")
   const platform = await measure("size/platform-floor.mjs")
+  const runtime = await measure("size/effect-runtime.mjs")
   console.log("Responses-streaming program, esbuild --bundle --minify --platform=browser --format=esm, gzip -9")
   console.log("program                       minified    gzip")
   for (const [label, r] of [
     ["(a) ours (layerFetch)", ours],
     ["(b) openai-node", openai],
     ["(c) Effect floor", floor],
-    ["(d) (c) + FetchHttpClient", platform]
+    ["(d) (c) + FetchHttpClient", platform],
+    ["(e) Effect runtime alone", runtime]
   ]) {
     console.log(`${label.padEnd(28)} ${kb(r.min).padStart(10)} ${kb(r.gzip).padStart(9)}`)
   }
