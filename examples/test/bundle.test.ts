@@ -119,7 +119,7 @@ describe("bundles", () => {
         yield* Effect.promise(() => page.goto(`${pageOrigin}/?baseUrl=${encodeURIComponent(server.baseUrl)}`))
         yield* Effect.promise(() =>
           page.waitForFunction(() => (globalThis as { codexResult?: unknown }).codexResult !== undefined, undefined, {
-            timeout: 30_000
+            timeout: 60_000
           })
         )
         const result = yield* Effect.promise(() =>
@@ -137,49 +137,55 @@ describe("bundles", () => {
         expect(request.headers["accept"]).toBe("text/event-stream")
         expect(request.json).toMatchObject({ model: "gpt-5", stream: true })
       }),
+    180_000
+  )
+
+  it.scoped(
+    "the package entries bundle for browsers and edge runtimes without their Node-only modules",
+    () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDir
+        const targets = [
+          { platform: "browser" as const },
+          // Cloudflare Workers' resolution (workerd); Vercel's edge runtime resolves much the same.
+          {
+            platform: "neutral" as const,
+            conditions: ["workerd", "worker", "browser"],
+            mainFields: ["browser", "module", "main"]
+          }
+        ]
+        for (const [i, target] of targets.entries()) {
+          const inputs = yield* bundle(entry("barrels.ts"), target.platform, path.join(dir, `${i}.js`), target)
+          expect(inputs.some((input) => input.includes("packages/client/src/HttpTransport.ts"))).toBe(true)
+          expect(inputs.filter((input) => nodeOnly.test(input))).toEqual([])
+        }
+      }),
     90_000
   )
 
-  it.scoped("the package entries bundle for browsers and edge runtimes without their Node-only modules", () =>
-    Effect.gen(function* () {
-      const dir = yield* tempDir
-      const targets = [
-        { platform: "browser" as const },
-        // Cloudflare Workers' resolution (workerd); Vercel's edge runtime resolves much the same.
-        {
-          platform: "neutral" as const,
-          conditions: ["workerd", "worker", "browser"],
-          mainFields: ["browser", "module", "main"]
+  it.effect(
+    "each entry without Node exports every module of the package's index but the Node-only ones",
+    () =>
+      Effect.gen(function* () {
+        const packages = path.join(__dirname, "..", "..", "packages")
+        const nodeOnly = {
+          client: ["CustomCa", "NodeTransport", "Proxy"],
+          api: ["Files", "RealtimeWebsocket", "ResponsesWebsocket", "WebsocketTls"]
         }
-      ]
-      for (const [i, target] of targets.entries()) {
-        const inputs = yield* bundle(entry("barrels.ts"), target.platform, path.join(dir, `${i}.js`), target)
-        expect(inputs.some((input) => input.includes("packages/client/src/HttpTransport.ts"))).toBe(true)
-        expect(inputs.filter((input) => nodeOnly.test(input))).toEqual([])
-      }
-    })
-  )
-
-  it.effect("each entry without Node exports every module of the package's index but the Node-only ones", () =>
-    Effect.gen(function* () {
-      const packages = path.join(__dirname, "..", "..", "packages")
-      const nodeOnly = {
-        client: ["CustomCa", "NodeTransport", "Proxy"],
-        api: ["Files", "RealtimeWebsocket", "ResponsesWebsocket", "WebsocketTls"]
-      }
-      for (const [name, modules] of Object.entries(nodeOnly)) {
-        const full = yield* Effect.promise(() => import(path.join(packages, name, "src", "index.ts")))
-        const portable = yield* Effect.promise(
-          () => import(path.join(packages, name, "src", "internal", "indexWithoutNode.ts"))
-        )
-        expect(Object.keys(portable).sort()).toEqual(
-          Object.keys(full)
-            .filter((key) => !modules.includes(key))
-            .sort()
-        )
-        for (const key of Object.keys(portable)) expect(portable[key]).toBe(full[key])
-      }
-    })
+        for (const [name, modules] of Object.entries(nodeOnly)) {
+          const full = yield* Effect.promise(() => import(path.join(packages, name, "src", "index.ts")))
+          const portable = yield* Effect.promise(
+            () => import(path.join(packages, name, "src", "internal", "indexWithoutNode.ts"))
+          )
+          expect(Object.keys(portable).sort()).toEqual(
+            Object.keys(full)
+              .filter((key) => !modules.includes(key))
+              .sort()
+          )
+          for (const key of Object.keys(portable)) expect(portable[key]).toBe(full[key])
+        }
+      }),
+    90_000
   )
 
   it.scopedLive(
@@ -198,7 +204,7 @@ describe("bundles", () => {
           const child = execFile(
             process.execPath,
             [outfile, server.baseUrl],
-            { cwd: dir, timeout: 30_000 },
+            { cwd: dir, timeout: 90_000 },
             (error, stdout, stderr) =>
               resume(Effect.succeed({ stdout, stderr, code: error === null ? 0 : ((error.code as number) ?? 1) }))
           )
@@ -216,6 +222,6 @@ describe("bundles", () => {
         ])
         expect(server.requests.map((r) => `${r.method} ${r.route}`)).toEqual(["POST /responses"])
       }),
-    60_000
+    150_000
   )
 })

@@ -81,3 +81,7 @@ export * as RealtimeOutputForwarder from "../RealtimeOutputForwarder.js"
  * @since 0.1.0
  */
 export * as SseTelemetry from "../SseTelemetry.js"
+/**
+ * @since 0.1.0
+ */
+export * as WebsocketTelemetry from "../WebsocketTelemetry.js"
