@@ -14,6 +14,7 @@
 import * as Request from "@codex/client/Request"
 import { backoff } from "@codex/client/RetryPolicy"
 import * as Headers from "@effect/platform/Headers"
+import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -195,6 +196,12 @@ const makeTranscript = () => {
 
 const closedError = () => ApiError.stream("realtime websocket connection is closed")
 
+/** The end of the inbound stream, as `step` reports it. */
+const closed: unique symbol = Symbol.for("@codex/api/RealtimeWebsocket/closed")
+
+/** Upper bound of events emitted in one chunk of `events`. */
+const maxBatch = 512
+
 /**
  * The `session.update` frame for `config` (session without `id` / `model`).
  *
@@ -223,28 +230,74 @@ const makeConnection = (socket: Ws.Socket, parser: EventParser): RealtimeWebsock
       sendPayload
     )
 
-  const readLoop: Effect.Effect<Option.Option<RealtimeEvent>, ApiError.ApiError> = Effect.suspend(() => {
-    if (readerClosed || writerClosed) return Effect.succeed(Option.none())
-    return Effect.flatMap(socket.read, (frame): Effect.Effect<Option.Option<RealtimeEvent>, ApiError.ApiError> => {
-      switch (frame._tag) {
-        case "Text": {
-          const event = parseRealtimeEvent(frame.text, parser)
-          return event === undefined ? readLoop : Effect.succeed(Option.some(track(event)))
-        }
-        case "Binary":
-          return Effect.succeed(
-            Option.some(RealtimeEvent.Error({ message: "unexpected binary realtime websocket event" }))
-          )
-        case "ReadError":
-          readerClosed = true
-          return Effect.fail(ApiError.stream(`failed to read websocket message: ${frame.message}`))
-        case "Close":
-        case "End":
-          readerClosed = true
-          return Effect.succeed(Option.none())
+  /**
+   * Handles one frame: the event it gives, `undefined` to skip it (unsupported event), `closed` when
+   * the connection ended, or the read error.
+   */
+  const step = (frame: Ws.Frame): RealtimeEvent | undefined | typeof closed | ApiError.ApiError => {
+    switch (frame._tag) {
+      case "Text": {
+        const event = parseRealtimeEvent(frame.text, parser)
+        return event === undefined ? undefined : track(event)
       }
-    })
+      case "Binary":
+        return RealtimeEvent.Error({ message: "unexpected binary realtime websocket event" })
+      case "ReadError":
+        readerClosed = true
+        return ApiError.stream(`failed to read websocket message: ${frame.message}`)
+      case "Close":
+      case "End":
+        readerClosed = true
+        return closed
+    }
+  }
+
+  // Buffered frames are read synchronously; the reader waits only when none is buffered.
+  const readLoop: Effect.Effect<Option.Option<RealtimeEvent>, ApiError.ApiError> = Effect.suspend(() => {
+    for (;;) {
+      if (readerClosed || writerClosed) return Effect.succeed(Option.none())
+      const frame = socket.take()
+      if (frame === undefined) return Effect.zipRight(socket.readable, readLoop)
+      const result = step(frame)
+      if (result === undefined) continue
+      if (result === closed) return Effect.succeed(Option.none())
+      return ApiError.isApiError(result) ? Effect.fail(result) : Effect.succeed(Option.some(result))
+    }
   })
+
+  // `events` pulls every buffered frame at once (up to `maxBatch` events per chunk); a read error
+  // ends the batch and is the stream's failure after it.
+  type Pull = Effect.Effect<Chunk.Chunk<RealtimeEvent>, Option.Option<ApiError.ApiError>>
+  const makePull = (): Pull => {
+    let pendingEnd: Option.Option<ApiError.ApiError> | undefined
+    const pullEvents: Pull = Effect.suspend(() => {
+      if (pendingEnd !== undefined) return Effect.fail(pendingEnd)
+      const out: Array<RealtimeEvent> = []
+      while (out.length < maxBatch) {
+        if (readerClosed || writerClosed) {
+          pendingEnd = Option.none()
+          break
+        }
+        const frame = socket.take()
+        if (frame === undefined) break
+        const result = step(frame)
+        if (result === undefined) continue
+        if (result === closed) {
+          pendingEnd = Option.none()
+          break
+        }
+        if (ApiError.isApiError(result)) {
+          pendingEnd = Option.some(result)
+          break
+        }
+        out.push(result)
+      }
+      if (out.length > 0) return Effect.succeed(Chunk.unsafeFromArray(out))
+      if (pendingEnd !== undefined) return Effect.fail(pendingEnd)
+      return Effect.zipRight(socket.readable, pullEvents)
+    })
+    return pullEvents
+  }
 
   const close: Effect.Effect<void, ApiError.ApiError> = Effect.suspend(() => {
     if (writerClosed) return Effect.void
@@ -283,11 +336,7 @@ const makeConnection = (socket: Ws.Socket, parser: EventParser): RealtimeWebsock
     sendPayload,
     close,
     nextEvent: readLoop,
-    events: Stream.repeatEffectOption(
-      Effect.flatMap(Effect.mapError(readLoop, Option.some), (event) =>
-        Option.isSome(event) ? Effect.succeed(event.value) : Effect.fail(Option.none())
-      )
-    ),
+    events: Stream.suspend(() => Stream.repeatEffectChunkOption(makePull())),
     isClosed: () => writerClosed || readerClosed
   }
 }

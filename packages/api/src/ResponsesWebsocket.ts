@@ -41,6 +41,7 @@ import { AuthProvider } from "./Auth.js"
 import { authErrorToTransport } from "./internal/endpointSession.js"
 import { fillMissing, mergeReplace } from "./internal/headers.js"
 import { isObject, makeProcessor, Outcome } from "./internal/responsesEvents.js"
+import { type WaitState, watchdog } from "./internal/responsesSse.js"
 import * as Ws from "./internal/websocket.js"
 import * as Provider from "./Provider.js"
 import * as RateLimits from "./RateLimits.js"
@@ -410,6 +411,8 @@ export const mergeRequestHeaders = (
 
 const failed = (reason: string) => ApiError.stream(reason)
 
+const idleError = failed("idle timeout waiting for websocket")
+
 /** Upper bound of events emitted in one chunk. */
 const maxBatch = 512
 
@@ -431,34 +434,10 @@ const frameResult = (frame: Ws.Frame): WebsocketTelemetry.WsEventResult => {
 const elapsedSince = (start: number) =>
   Effect.map(Clock.currentTimeMillis, (end) => Duration.millis(Math.max(0, end - start)))
 
-/** A buffered frame was read without waiting. */
-const reportedPoll = (
-  poll: Effect.Effect<Option.Option<Ws.Frame>>,
-  telemetry: WebsocketTelemetry.Service
-): Effect.Effect<Option.Option<Ws.Frame>> =>
-  Effect.tap(poll, (frame) =>
-    Option.isSome(frame)
-      ? telemetry.onWsEvent({ result: frameResult(frame.value), duration: Duration.zero })
-      : Effect.void
-  )
-
-/** A read that waited (an idle-timeout failure is reported as `Timeout`). */
-const reportedRead = (
-  read: Effect.Effect<Ws.Frame, ApiError.ApiError>,
-  telemetry: WebsocketTelemetry.Service
-): Effect.Effect<Ws.Frame, ApiError.ApiError> =>
-  Effect.flatMap(Clock.currentTimeMillis, (start) =>
-    Effect.tapBoth(read, {
-      onSuccess: (frame) =>
-        Effect.flatMap(elapsedSince(start), (duration) =>
-          telemetry.onWsEvent({ result: frameResult(frame), duration })
-        ),
-      onFailure: () =>
-        Effect.flatMap(elapsedSince(start), (duration) =>
-          telemetry.onWsEvent({ result: WebsocketTelemetry.WsEventResult.Timeout(), duration })
-        )
-    })
-  )
+/** How long the read before the next frame waited (reported with that frame, then reset). */
+interface FrameWait {
+  waitedMillis: number
+}
 
 const reportedSend = (
   send: Effect.Effect<void, ApiError.ApiError>,
@@ -498,21 +477,69 @@ const makeConnection = (
     return out
   }
 
-  const readFrame = Effect.timeoutFail(socket.read, {
-    duration: idleTimeout,
-    onTimeout: () => failed("idle timeout waiting for websocket")
-  })
+  const idleMillis = Duration.toMillis(Duration.decode(idleTimeout))
 
+  /**
+   * The events of one response. Frames are read in synchronous batches from the socket's buffer;
+   * only when it is empty does the pull wait, and that wait is what the idle timeout bounds: a
+   * watchdog fiber (one per response, in `scope`) fails the pending wait, as on the SSE path, instead
+   * of a timer fiber per wait.
+   */
   const responseEvents = (
     text: string,
     telemetry: WebsocketTelemetry.Service,
+    connectionReused: boolean,
+    scope: Scope.Scope
+  ): Effect.Effect<Stream.Stream<ResponseEvent, ApiError.ApiError>> =>
+    Effect.clockWith((clock) => {
+      // The no-op default adds nothing per frame.
+      const reporting = telemetry !== WebsocketTelemetry.noop
+      const state: WaitState = { since: undefined, clock, report: undefined }
+      const wait: FrameWait = { waitedMillis: 0 }
+      let waiting: ((effect: Effect.Effect<void, ApiError.ApiError>) => void) | undefined
+      const resumeWith = (effect: Effect.Effect<void, ApiError.ApiError>) => {
+        const resume = waiting
+        waiting = undefined
+        if (state.since !== undefined) wait.waitedMillis = Math.max(0, clock.unsafeCurrentTimeMillis() - state.since)
+        state.since = undefined
+        if (resume !== undefined) resume(effect)
+      }
+      const onReadable = () => resumeWith(Effect.void)
+      const awaitFrame = Effect.async<void, ApiError.ApiError>((resume) => {
+        waiting = resume
+        state.since = clock.unsafeCurrentTimeMillis()
+        socket.onReadable(onReadable)
+        return Effect.sync(() => {
+          waiting = undefined
+          state.since = undefined
+          socket.onReadable(undefined)
+        })
+      })
+      const timedOut = (error: ApiError.ApiError) =>
+        Effect.suspend(() => {
+          socket.onReadable(undefined)
+          resumeWith(Effect.fail(error))
+          return reporting
+            ? telemetry.onWsEvent({
+                result: WebsocketTelemetry.WsEventResult.Timeout(),
+                duration: Duration.millis(wait.waitedMillis)
+              })
+            : Effect.void
+        })
+      return Effect.as(
+        Effect.forkIn(Effect.catchAll(watchdog(state, idleMillis, idleError), timedOut), scope),
+        responseStream(text, awaitFrame, wait, reporting ? telemetry : undefined, connectionReused)
+      )
+    })
+
+  const responseStream = (
+    text: string,
+    awaitFrame: Effect.Effect<void, ApiError.ApiError>,
+    wait: FrameWait,
+    telemetry: WebsocketTelemetry.Service | undefined,
     connectionReused: boolean
   ): Stream.Stream<ResponseEvent, ApiError.ApiError> => {
     const processor = makeProcessor()
-    // The no-op default adds nothing per frame.
-    const reporting = telemetry !== WebsocketTelemetry.noop
-    const pollFrame = reporting ? reportedPoll(socket.poll, telemetry) : socket.poll
-    const nextFrame = reporting ? reportedRead(readFrame, telemetry) : readFrame
     let done = false
     let pendingError: ApiError.ApiError | undefined
 
@@ -551,34 +578,41 @@ const makeConnection = (
 
     type Pull = Effect.Effect<Chunk.Chunk<ResponseEvent>, Option.Option<ApiError.ApiError>>
     const emit = (out: Array<ResponseEvent>): Pull => Effect.succeed(Chunk.unsafeFromArray(out))
-    // Frames already buffered are handled in one batch without arming the idle timer (it only
-    // measures waiting); the batch stops at the end of the response so later frames stay queued.
-    const handle = (frame: Ws.Frame, out: Array<ResponseEvent>): Pull => {
-      const error = step(frame, out)
-      if (error !== undefined) {
-        if (out.length === 0) return Effect.fail(Option.some(error))
-        pendingError = error
-        return emit(out)
-      }
-      if (done) return out.length === 0 ? Effect.fail(Option.none()) : emit(out)
-      return out.length >= maxBatch ? emit(out) : drain(out)
-    }
-    const drain = (out: Array<ResponseEvent>): Pull =>
-      Effect.flatMap(pollFrame, (buffered) => {
-        if (Option.isSome(buffered)) return handle(buffered.value, out)
-        if (out.length > 0) return emit(out)
-        return Effect.flatMap(Effect.mapError(nextFrame, Option.some), (frame) => handle(frame, out))
-      })
+    // The buffered frames are handled in one synchronous batch; the batch stops at the end of the
+    // response, so later frames stay buffered for the next request. With telemetry, every frame read
+    // is reported before the batch is emitted (the first one after a wait with the time waited).
+    const report = (reports: Array<WebsocketTelemetry.WsEvent>, out: Pull): Pull =>
+      telemetry === undefined || reports.length === 0
+        ? out
+        : Effect.zipRight(Effect.forEach(reports, telemetry.onWsEvent, { discard: true }), out)
     const pull: Pull = Effect.suspend(() => {
       if (pendingError !== undefined) return Effect.fail(Option.some(pendingError))
       if (done) return Effect.fail(Option.none())
-      return drain([])
+      const out: Array<ResponseEvent> = []
+      const reports: Array<WebsocketTelemetry.WsEvent> = []
+      while (out.length < maxBatch) {
+        const frame = socket.take()
+        if (frame === undefined) break
+        if (telemetry !== undefined) {
+          reports.push({ result: frameResult(frame), duration: Duration.millis(wait.waitedMillis) })
+          wait.waitedMillis = 0
+        }
+        const error = step(frame, out)
+        if (error !== undefined) {
+          if (out.length === 0) return report(reports, Effect.fail(Option.some(error)))
+          pendingError = error
+          return report(reports, emit(out))
+        }
+        if (done) return report(reports, out.length === 0 ? Effect.fail(Option.none()) : emit(out))
+      }
+      return report(reports, out.length > 0 ? emit(out) : awaitThenPull)
     })
+    const awaitThenPull: Pull = Effect.zipRight(Effect.mapError(awaitFrame, Option.some), pull)
     const sendOnly = socket.send(text).pipe(
       Effect.mapError((error) => failed(`failed to send websocket request: ${error.message}`)),
       Effect.timeoutFail({ duration: idleTimeout, onTimeout: () => failed("idle timeout sending websocket request") })
     )
-    const send = reporting ? reportedSend(sendOnly, telemetry, connectionReused) : sendOnly
+    const send = telemetry !== undefined ? reportedSend(sendOnly, telemetry, connectionReused) : sendOnly
     return Stream.concat(Stream.execute(send), Stream.repeatEffectChunkOption(pull)).pipe(
       // Anything but a completed response leaves unread frames behind: the connection is dropped.
       Stream.ensuring(Effect.suspend(() => (done && pendingError === undefined ? Effect.void : drop)))
@@ -595,6 +629,7 @@ const makeConnection = (
     streamRequest: (request, connectionReused = false) =>
       Stream.unwrapScoped(
         Effect.gen(function* () {
+          const scope = yield* Effect.scope
           // Waiting for the turn stays interruptible (an `acquireRelease` acquire is not, so an
           // interrupted waiter would hang until the running response ended); the release is
           // registered before the mask is left, so a taken turn is always given back.
@@ -610,7 +645,7 @@ const makeConnection = (
           const text = yield* Effect.either(Ws.encodeJson(() => toWire(request)))
           if (text._tag === "Left") return Stream.concat(head, Stream.fail(text.left))
           const telemetry = yield* WebsocketTelemetry.WebsocketTelemetry
-          return Stream.concat(head, responseEvents(text.right, telemetry, connectionReused))
+          return Stream.concat(head, yield* responseEvents(text.right, telemetry, connectionReused, scope))
         })
       )
   }

@@ -180,8 +180,12 @@ const withWatchdog = <A, R>(
     })
   )
 
-interface WaitState {
-  /** When the pipeline started waiting for the next SSE event; `undefined` while not waiting. */
+/**
+ * What the idle watchdog watches (shared with the Responses WebSocket reader).
+ * @internal
+ */
+export interface WaitState {
+  /** When the pipeline started waiting for the next event; `undefined` while not waiting. */
   since: number | undefined
   readonly clock: Clock.Clock
   /** `SseTelemetry.onSsePoll`, unless it is the no-op. */
@@ -212,17 +216,25 @@ const reportEvents = (
 
 const idleError = ApiError.stream(idleTimeoutMessage)
 
-const watchdog = (state: WaitState, idleMillis: number): Effect.Effect<never, ApiError.ApiError> => {
+/**
+ * Sleeps on the `Clock` and fails with `error` once one wait recorded in `state` lasted `idleMillis`.
+ * @internal
+ */
+export const watchdog = (
+  state: WaitState,
+  idleMillis: number,
+  error: ApiError.ApiError = idleError
+): Effect.Effect<never, ApiError.ApiError> => {
   const check: Effect.Effect<never, ApiError.ApiError> = Effect.suspend(() => {
     const since = state.since
     if (since === undefined) return Effect.zipRight(Effect.sleep(idleMillis), check)
     const elapsed = state.clock.unsafeCurrentTimeMillis() - since
     if (elapsed < idleMillis) return Effect.zipRight(Effect.sleep(idleMillis - elapsed), check)
     return state.report === undefined
-      ? Effect.fail(idleError)
+      ? Effect.fail(error)
       : Effect.zipRight(
           state.report({ result: SseTelemetry.SsePollResult.Timeout(), duration: Duration.millis(elapsed) }),
-          Effect.fail(idleError)
+          Effect.fail(error)
         )
   })
   return check

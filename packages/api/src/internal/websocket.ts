@@ -8,8 +8,11 @@
  * all of this through its `upgrade` / `unexpected-response` / `close` events, so the socket is wrapped
  * here as an Effect resource instead.
  *
- * Inbound frames are pushed by `ws` listeners into an unbounded queue, so a pending `read` never
- * blocks a `send`. `ws` answers Ping frames itself and never surfaces them, so pings do not count as
+ * Inbound frames are pushed by `ws` listeners into a plain buffer that readers drain synchronously
+ * (`take`), waiting (`readable` / `onReadable`) only when it is empty, so the per-frame cost is an
+ * array push and shift rather than an Effect queue operation. A pending read never blocks a `send`.
+ * The buffer is bounded: while more than {@link maxBufferedBytes} wait unread, the socket is paused
+ * (TCP back-pressure reaches the server) and it resumes once readers caught up. `ws` answers Ping frames itself and never surfaces them, so pings do not count as
  * activity for idle timeouts. The scope finalizer terminates the socket (no close handshake wait).
  * `wss` connections trust the custom CA bundle of the `WebsocketTls` reference (Node's roots + bundle).
  * @internal
@@ -20,8 +23,6 @@ import * as TransportError from "@codex/client/TransportError"
 import * as Headers from "@effect/platform/Headers"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import type { IncomingMessage } from "node:http"
 import WebSocket from "ws"
@@ -105,8 +106,15 @@ export interface Socket {
   readonly responseHeaders: Headers.Headers
   /** Next inbound frame; after `Close`/`End`/`ReadError` it keeps returning `End`. */
   readonly read: Effect.Effect<Frame>
-  /** The next frame if one is already buffered (never waits). */
-  readonly poll: Effect.Effect<Option.Option<Frame>>
+  /** The next buffered frame, `undefined` when none is buffered (never waits); `End` after the end. */
+  readonly take: () => Frame | undefined
+  /**
+   * Calls `callback` once as soon as `take` has a frame (at once when it already has); `undefined`
+   * cancels a pending callback. One callback at a time.
+   */
+  readonly onReadable: (callback: (() => void) | undefined) => void
+  /** Waits until `take` has a frame. */
+  readonly readable: Effect.Effect<void>
   readonly send: (text: string) => Effect.Effect<void, SendError>
   /** Sends a Close frame (no-op when already closing/closed). */
   readonly close: Effect.Effect<void, SendError>
@@ -144,6 +152,87 @@ const toHeaders = (res: IncomingMessage): Headers.Headers => {
   return Headers.fromInput(out)
 }
 
+/**
+ * Unread bytes (text and binary payloads, plus a small per-frame overhead) above which the socket is
+ * paused; it resumes below half of it.
+ * @internal
+ */
+export const maxBufferedBytes = 4 * 1024 * 1024
+
+const frameOverhead = 64
+
+/** The unread frames of one socket: an array with a moving head, bounded by pausing the socket. */
+class Inbound {
+  private frames: Array<Frame> = []
+  private head = 0
+  private bytes = 0
+  /** A terminal frame (Close, End, ReadError) was pushed: later pushes are dropped. */
+  private finished = false
+  /** A terminal frame was taken: `take` returns `End` from now on. */
+  private ended = false
+  private paused = false
+  private readableCallback: (() => void) | undefined = undefined
+  socket: WebSocket | undefined = undefined
+
+  push(frame: Frame, size: number): void {
+    if (this.finished) return
+    if (frame._tag !== "Text" && frame._tag !== "Binary") this.finished = true
+    this.frames.push(frame)
+    this.bytes += size + frameOverhead
+    if (!this.paused && this.bytes > maxBufferedBytes && this.socket !== undefined) {
+      this.paused = true
+      this.socket.pause()
+    }
+    const callback = this.readableCallback
+    if (callback !== undefined) {
+      this.readableCallback = undefined
+      callback()
+    }
+  }
+
+  take(): Frame | undefined {
+    if (this.ended) return endFrame
+    if (this.head === this.frames.length) return undefined
+    const frame = this.frames[this.head]!
+    this.frames[this.head] = endFrame
+    this.head++
+    if (this.head === this.frames.length) {
+      this.frames = []
+      this.head = 0
+    } else if (this.head >= 1024 && this.head * 2 >= this.frames.length) {
+      this.frames = this.frames.slice(this.head)
+      this.head = 0
+    }
+    switch (frame._tag) {
+      case "Text":
+        this.bytes -= frame.text.length + frameOverhead
+        break
+      case "Binary":
+        this.bytes -= frame.data.byteLength + frameOverhead
+        break
+      default:
+        this.bytes -= frameOverhead
+        this.ended = true
+    }
+    if (this.paused && this.bytes <= maxBufferedBytes / 2 && this.socket !== undefined) {
+      this.paused = false
+      this.socket.resume()
+    }
+    return frame
+  }
+
+  onReadable(callback: (() => void) | undefined): void {
+    if (callback !== undefined && (this.ended || this.head < this.frames.length)) {
+      this.readableCallback = undefined
+      callback()
+    } else {
+      this.readableCallback = callback
+    }
+  }
+}
+
+const endFrame: Frame = { _tag: "End" }
+
 const rawToBuffer = (data: WebSocket.RawData): Buffer =>
   Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
 
@@ -153,15 +242,9 @@ const rawToBuffer = (data: WebSocket.RawData): Buffer =>
  */
 export const connect = (url: string, options: ConnectOptions): Effect.Effect<Socket, HandshakeError, Scope.Scope> =>
   Effect.gen(function* () {
-    const inbound = yield* Queue.unbounded<Frame>()
+    const inbound = new Inbound()
     // A custom CA applies to `wss` only; `tlsOptions` reuses one secure context per bundle.
     const tls = url.startsWith("wss:") ? CustomCa.tlsOptions((yield* WebsocketTls).ca) : {}
-    let finished = false
-    const push = (frame: Frame) => {
-      if (finished) return
-      if (frame._tag !== "Text" && frame._tag !== "Binary") finished = true
-      Queue.unsafeOffer(inbound, frame)
-    }
     // Not `acquireRelease`: its acquire is uninterruptible, so a pending handshake (a server that
     // never answers the upgrade) could not be interrupted or timed out. The finalizer is registered
     // first and drops the socket once it opened; an interrupted handshake is aborted by the canceler.
@@ -191,6 +274,7 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
         resume(Effect.fail({ _tag: "Invalid", error: new TransportError.Build({ reason }) }))
         return
       }
+      inbound.socket = ws
       let settled = false
       let opened = false
       let status = 101
@@ -230,19 +314,20 @@ export const connect = (url: string, options: ConnectOptions): Effect.Effect<Soc
       })
       ws.on("message", (data, isBinary) => {
         const bytes = rawToBuffer(data)
-        push(
-          isBinary ? { _tag: "Binary", data: new Uint8Array(bytes) } : { _tag: "Text", text: bytes.toString("utf8") }
-        )
+        if (isBinary) inbound.push({ _tag: "Binary", data: new Uint8Array(bytes) }, bytes.length)
+        else {
+          const text = bytes.toString("utf8")
+          inbound.push({ _tag: "Text", text }, text.length)
+        }
       })
       ws.on("error", (error) => {
         if (!opened) settle(Effect.fail({ _tag: "Network", message: Request.redactUrl(error.message) }))
-        else push({ _tag: "ReadError", message: error.message })
+        else inbound.push({ _tag: "ReadError", message: error.message }, 0)
       })
       ws.on("close", (code, reason) => {
         if (!opened) settle(Effect.fail({ _tag: "Closed" }))
         // 1006 is set locally when the TCP connection ended without a Close frame.
-        push(code === 1006 ? { _tag: "End" } : { _tag: "Close", code, reason: reason.toString("utf8") })
-        push({ _tag: "End" })
+        inbound.push(code === 1006 ? endFrame : { _tag: "Close", code, reason: reason.toString("utf8") }, 0)
       })
       return Effect.sync(() => ws.terminate())
     })
@@ -258,25 +343,18 @@ const makeSocket = (
   ws: WebSocket,
   status: number,
   responseHeaders: Headers.Headers,
-  inbound: Queue.Queue<Frame>
+  inbound: Inbound
 ): Socket => {
-  let ended = false
-  const read: Effect.Effect<Frame> = Effect.suspend(() =>
-    ended
-      ? Effect.succeed<Frame>({ _tag: "End" })
-      : Effect.map(Queue.take(inbound), (frame) => {
-          if (frame._tag !== "Text" && frame._tag !== "Binary") ended = true
-          return frame
-        })
-  )
-  const poll: Effect.Effect<Option.Option<Frame>> = Effect.suspend(() =>
-    ended
-      ? Effect.succeed(Option.some<Frame>({ _tag: "End" }))
-      : Effect.map(Queue.poll(inbound), (frame) => {
-          if (Option.isSome(frame) && frame.value._tag !== "Text" && frame.value._tag !== "Binary") ended = true
-          return frame
-        })
-  )
+  const take = () => inbound.take()
+  const onReadable = (callback: (() => void) | undefined) => inbound.onReadable(callback)
+  const readable = Effect.async<void>((resume) => {
+    inbound.onReadable(() => resume(Effect.void))
+    return Effect.sync(() => inbound.onReadable(undefined))
+  })
+  const read: Effect.Effect<Frame> = Effect.suspend(() => {
+    const frame = inbound.take()
+    return frame === undefined ? Effect.zipRight(readable, read) : Effect.succeed(frame)
+  })
   const send = (text: string): Effect.Effect<void, SendError> =>
     Effect.async<void, SendError>((resume) => {
       if (ws.readyState !== WebSocket.OPEN) {
@@ -298,7 +376,9 @@ const makeSocket = (
     status,
     responseHeaders,
     read,
-    poll,
+    take,
+    onReadable,
+    readable,
     send,
     close,
     terminate: Effect.sync(() => {
