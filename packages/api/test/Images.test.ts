@@ -65,7 +65,13 @@ describe("Images", () => {
       expect(request.body.toString("utf8")).toBe(
         '{"images":[{"image_url":"data:image/png;base64,Zm9v"}],"prompt":"make it blue","model":"gpt-image-1","n":2}'
       )
-      expect(response.data).toEqual([{ b64_json: "aW1hZ2U=" }])
+      expect(response).toEqual({
+        created: 1_700_000_000,
+        data: [{ b64_json: "aW1hZ2U=" }],
+        background: "opaque",
+        quality: "medium",
+        size: "1024x1536"
+      })
     })
   )
 

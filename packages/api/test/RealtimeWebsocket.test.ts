@@ -197,8 +197,9 @@ describe("RealtimeWebsocket e2e", () => {
       const server = yield* listen()
       const connection = yield* clientFor(server.baseUrl).connect(v1Config())
       const conn = yield* Queue.take(server.connections)
-      yield* conn.nextJson
-      conn.socket.close(1000, "bye")
+      expect((yield* conn.nextJson).type).toBe("session.update")
+      // A Close frame without a payload, as the reference server sends.
+      conn.socket.close()
       expect(yield* connection.nextEvent).toEqual(Option.none())
       expect(yield* connection.nextEvent).toEqual(Option.none())
       expect(connection.isClosed()).toBe(true)
@@ -490,6 +491,12 @@ describe("RealtimeWebsocket e2e", () => {
       expect(yield* connection.nextEvent).toEqual(
         some(RealtimeEvent.SessionUpdated({ realtimeSessionId: "sess_t", instructions: undefined }))
       )
+      yield* connection.sendAudioFrame({ data: "AQID", sampleRate: 24_000, numChannels: 1, samplesPerChannel: 480 })
+      expect(yield* conn.nextJson).toEqual({ type: "input_audio_buffer.append", audio: "AQID" })
+      yield* connection.close
+      // The server sees a normal close (no payload: 1005) and nothing else after the audio frame.
+      expect(yield* Deferred.await(conn.closed)).toBe(1005)
+      expect(yield* Queue.size(conn.received)).toBe(0)
     })
   )
 

@@ -280,11 +280,14 @@ describe("ResponsesClient over HTTP", () => {
       const srv = yield* server(
         sse(sseFixture([completed()]), { "openai-verification-recommendation": "trusted_access_for_cyber" })
       )
-      const { events } = yield* runWith(
+      const { events, error } = yield* runWith(
         srv.baseUrl,
         Effect.flatMap(ResponsesClient, (client) => collect(client.stream({})))
       )
       expect(events.some((e) => e._tag === "ModelVerifications")).toBe(false)
+      // The stream ends normally, with the response's completion.
+      expect(error).toBeUndefined()
+      expect(events.at(-1)?._tag).toBe("Completed")
     })
   )
 
