@@ -157,7 +157,11 @@ const describeTransport = (
         hint: "check --base-url (or OPENAI_BASE_URL) and the network"
       }
     case "Timeout":
-      return { text: "the request timed out", requestId: context.requestId, hint: "retry, or check the network" }
+      return {
+        text: "timeout: the server did not answer in time",
+        requestId: context.requestId,
+        hint: "retry, or check the network"
+      }
     case "Build":
       return { text: withReason("could not build the request", transport.reason), requestId: context.requestId }
     case "RetryLimit":
