@@ -135,22 +135,46 @@ export class RealtimeWebsocketClient extends Context.Tag("@codex/api/RealtimeWeb
 
 type Role = TranscriptEntry["role"]
 
+/**
+ * One transcript entry. Deltas are collected in `parts` and joined every {@link partsPerJoin} (and
+ * when the text is read), rather than appended one by one: a long turn then holds one string node
+ * per {@link partsPerJoin} deltas instead of one per delta, and the deltas themselves die young.
+ */
+interface Entry {
+  readonly role: Role
+  text: string
+  parts: Array<string>
+}
+
+const partsPerJoin = 256
+
+const entryText = (entry: Entry): string => {
+  if (entry.parts.length > 0) {
+    entry.text += entry.parts.join("")
+    entry.parts = []
+  }
+  return entry.text
+}
+
 /** The transcript since the previous handoff, attached to `HandoffRequested` events. */
 const makeTranscript = () => {
-  let entries: Array<{ role: Role; text: string }> = []
+  let entries: Array<Entry> = []
   const forceNew: Record<Role, boolean> = { user: false, assistant: false }
   const delta = (role: Role, text: string) => {
     if (text.length === 0) return
     const last = entries[entries.length - 1]
-    if (!forceNew[role] && last !== undefined && last.role === role) last.text += text
-    else entries.push({ role, text })
+    if (!forceNew[role] && last !== undefined && last.role === role) {
+      if (last.parts.push(text) >= partsPerJoin) entryText(last)
+    } else entries.push({ role, text, parts: [] })
     forceNew[role] = false
   }
   const done = (role: Role, text: string) => {
     if (text.length === 0) return
     const last = entries[entries.length - 1]
-    if (!forceNew[role] && last !== undefined && last.role === role) last.text = text
-    else entries.push({ role, text })
+    if (!forceNew[role] && last !== undefined && last.role === role) {
+      last.text = text
+      last.parts = []
+    } else entries.push({ role, text, parts: [] })
     forceNew[role] = false
   }
   return (event: RealtimeEvent): RealtimeEvent => {
@@ -175,10 +199,13 @@ const makeTranscript = () => {
         return event
       case "HandoffRequested": {
         const input = event.inputTranscript.trim()
-        if (input.length > 0 && !entries.some((e) => e.role === "user" && e.text.trim() === input)) {
-          entries.push({ role: "user", text: input })
+        if (input.length > 0 && !entries.some((e) => e.role === "user" && entryText(e).trim() === input)) {
+          entries.push({ role: "user", text: input, parts: [] })
         }
-        const activeTranscript: ReadonlyArray<TranscriptEntry> = entries.map((e) => ({ role: e.role, text: e.text }))
+        const activeTranscript: ReadonlyArray<TranscriptEntry> = entries.map((e) => ({
+          role: e.role,
+          text: entryText(e)
+        }))
         entries = []
         forceNew.user = true
         forceNew.assistant = true

@@ -314,6 +314,40 @@ describe("RealtimeWebsocket e2e", () => {
     })
   )
 
+  it.scoped("a long turn's transcript (hundreds of deltas, read through `events`) reaches the handoff whole", () =>
+    Effect.gen(function* () {
+      const server = yield* listen()
+      const connection = yield* clientFor(server.baseUrl).connect(v2Config())
+      const conn = yield* Queue.take(server.connections)
+      yield* conn.nextJson
+      const deltas = Array.from({ length: 700 }, (_, i) => `d${i} `)
+      for (const delta of deltas) yield* conn.sendJson({ type: "response.output_audio_transcript.delta", delta })
+      yield* conn.sendJson({ type: "conversation.item.input_audio_transcription.completed", transcript: "go" })
+      for (const delta of deltas.slice(0, 300)) {
+        yield* conn.sendJson({ type: "response.output_audio_transcript.delta", delta })
+      }
+      const item = {
+        id: "item_9",
+        type: "function_call",
+        name: "background_agent",
+        call_id: "call_9",
+        arguments: '{"prompt":"go"}'
+      }
+      yield* conn.sendJson({ type: "conversation.item.done", item })
+      const events = yield* connection.events.pipe(
+        Stream.takeUntil((event) => event._tag === "HandoffRequested"),
+        Stream.runCollect
+      )
+      expect(events.length).toBe(700 + 1 + 300 + 1)
+      const handoff = Chunk.unsafeLast(events)
+      expect(handoff._tag === "HandoffRequested" && handoff.activeTranscript).toEqual([
+        { role: "assistant", text: deltas.join("") },
+        { role: "user", text: "go" },
+        { role: "assistant", text: deltas.slice(0, 300).join("") }
+      ])
+    })
+  )
+
   it.scoped("e2e_connect_and_exchange_events_against_mock_ws_server", () =>
     Effect.gen(function* () {
       const server = yield* listen()
