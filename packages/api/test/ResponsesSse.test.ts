@@ -64,6 +64,27 @@ describe("Responses SSE decoding", () => {
     })
   )
 
+  it.effect("an output item the protocol rejects (web_search_call search with a numeric query) is skipped", () =>
+    Effect.gen(function* () {
+      const { events, error } = yield* run([
+        {
+          type: "response.output_item.done",
+          item: { type: "web_search_call", id: "ws_1", action: { type: "search", query: 42 } }
+        },
+        {
+          type: "response.output_item.done",
+          item: { type: "web_search_call", id: "ws_2", action: { type: "scroll" } }
+        },
+        message("after"),
+        completed()
+      ])
+      expect(error).toBeUndefined()
+      expect(events.map((e) => e._tag)).toEqual(["OutputItemDone", "OutputItemDone", "Completed"])
+      // the unknown action type is kept as `other`; the malformed known one is gone
+      expect(events[0]).toMatchObject({ item: { type: "web_search_call", id: "ws_2", action: { type: "other" } } })
+    })
+  )
+
   it.effect("error_when_missing_completed", () =>
     Effect.gen(function* () {
       const { events, error } = yield* run([message("Hello")])

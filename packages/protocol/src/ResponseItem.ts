@@ -340,8 +340,12 @@ export const ToolSearchOutput = Schema.Struct({
  */
 export type ToolSearchOutput = typeof ToolSearchOutput.Type
 
+const webSearchActionTypes: ReadonlySet<string> = new Set(["search", "open_page", "find_in_page"])
+
 /**
- * Action of a `web_search_call`. Unknown action types decode to `{"type":"other"}`.
+ * Action of a `web_search_call`. Unknown action types decode to `{"type":"other"}`; a known type
+ * with malformed fields (e.g. `{"type":"search","query":42}`) fails to decode, as in the reference
+ * protocol crate, so the whole item fails and a stream skips it.
  *
  * @since 0.1.0
  * @category schemas
@@ -358,11 +362,21 @@ export const WebSearchAction = Schema.Union(
     url: optional(Schema.String),
     pattern: optional(Schema.String)
   }),
-  Schema.transform(Schema.Struct({ type: Schema.String }), Schema.Struct({ type: Schema.Literal("other") }), {
-    strict: true,
-    decode: () => ({ type: "other" as const }),
-    encode: (a) => a
-  })
+  Schema.transform(
+    Schema.Struct({
+      type: Schema.String.pipe(
+        Schema.filter((type) => !webSearchActionTypes.has(type), {
+          message: () => "a known web search action type with invalid fields"
+        })
+      )
+    }),
+    Schema.Struct({ type: Schema.Literal("other") }),
+    {
+      strict: true,
+      decode: () => ({ type: "other" as const }),
+      encode: (a) => a
+    }
+  )
 )
 
 /**

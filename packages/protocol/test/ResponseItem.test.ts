@@ -139,6 +139,19 @@ describe("ResponseItem", () => {
       assert.deepStrictEqual(ResponseItem.toWire(item), { type: "web_search_call", action: { type: "other" } })
     })
 
+    it("web_search_call: a known action type with malformed fields fails to decode (never becomes other)", () => {
+      for (const action of [
+        { type: "search", query: 42 },
+        { type: "search", queries: "not-an-array" },
+        { type: "open_page", url: { href: "x" } },
+        { type: "find_in_page", pattern: 1 }
+      ]) {
+        assert.isTrue(Either.isLeft(ResponseItem.decode({ type: "web_search_call", action })), JSON.stringify(action))
+      }
+      // an action without a string type is malformed too
+      assert.isTrue(Either.isLeft(ResponseItem.decode({ type: "web_search_call", action: { query: "q" } })))
+    })
+
     it("image_generation_call writes its id", () => {
       roundTrip({ type: "image_generation_call", id: "ig_1", status: "completed", revised_prompt: "p", result: "b64" })
       roundTrip({ type: "image_generation_call", id: "ig_1", status: "generating", result: "" })
