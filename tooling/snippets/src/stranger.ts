@@ -59,24 +59,32 @@ const userEnv = Object.fromEntries(
 ) as NodeJS.ProcessEnv
 
 try {
-  // 1. Pack what would be published.
-  const byName = new Map<string, string>()
-  for (const dir of fs.readdirSync(path.join(repositoryRoot, "packages")).sort()) {
-    const pkgDir = path.join(repositoryRoot, "packages", dir)
-    const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"))
-    if (manifest.private === true) continue
-    const before = new Set(fs.readdirSync(tarballs))
-    mustRun("pnpm", ["pack", "--pack-destination", tarballs], pkgDir)
-    const tarball = fs.readdirSync(tarballs).find((f) => !before.has(f))
-    if (tarball === undefined) fail(`pnpm pack produced no tarball for ${manifest.name}`)
-    byName.set(manifest.name, path.join(tarballs, tarball as string))
-  }
-  log(`packed ${[...byName.keys()].join(", ")}`)
-
-  // 2. The README's install lines, with the tarballs for our packages.
+  // 1. Pack what the README's install lines name, with the @codex packages those depend on.
   const readme = fs.readFileSync(path.join(repositoryRoot, "README.md"), "utf8")
   const installLines = readme.split("\n").filter((line) => /^npm install /.test(line))
   if (installLines.length === 0) fail("README.md has no `npm install` line")
+  const manifests = new Map<string, { dir: string; manifest: any }>()
+  for (const dir of fs.readdirSync(path.join(repositoryRoot, "packages"))) {
+    const pkgDir = path.join(repositoryRoot, "packages", dir)
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"))
+    if (manifest.private !== true) manifests.set(manifest.name, { dir: pkgDir, manifest })
+  }
+  const wanted = installLines.flatMap((line) => line.split(/\s+/)).filter((arg) => manifests.has(arg))
+  const byName = new Map<string, string>()
+  while (wanted.length > 0) {
+    const name = wanted.pop() as string
+    const entry = manifests.get(name)
+    if (byName.has(name) || entry === undefined) continue
+    const before = new Set(fs.readdirSync(tarballs))
+    mustRun("pnpm", ["pack", "--pack-destination", tarballs], entry.dir)
+    const tarball = fs.readdirSync(tarballs).find((f) => !before.has(f))
+    if (tarball === undefined) fail(`pnpm pack produced no tarball for ${name}`)
+    byName.set(name, path.join(tarballs, tarball as string))
+    wanted.push(...Object.keys(entry.manifest.dependencies ?? {}).filter((dep) => manifests.has(dep)))
+  }
+  log(`packed ${[...byName.keys()].sort().join(", ")}`)
+
+  // 2. The README's install lines, with the tarballs for our packages.
   const toArgs = (line: string) =>
     line
       .trim()
