@@ -13,6 +13,10 @@
  * mode 0700. When it cannot be read or written, the command runs without a cache and says nothing.
  * `CODEX_API_COMPILE_CACHE=0` (or Node's `NODE_DISABLE_COMPILE_CACHE=1`) turns it off.
  *
+ * WebAssembly (undici's HTTP parser, zstd) is compiled by the baseline compiler only
+ * (`--liftoff-only`): otherwise V8 optimises the parser in background threads that Node waits for
+ * before it exits, which costs a short call more than the whole stream (and a long one nothing).
+ *
  * @internal
  */
 import { createHash } from "node:crypto"
@@ -21,6 +25,7 @@ import * as Module from "node:module"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import * as V8 from "node:v8"
 import * as Vm from "node:vm"
 
 const bundle = fileURLToPath(new URL("./codex-api.cjs", import.meta.url))
@@ -124,6 +129,9 @@ const writeCache = (file: string, data: () => Buffer): void => {
     }
   }
 }
+
+// Before anything is compiled: V8's code cache records the flags it was made with.
+V8.setFlagsFromString("--liftoff-only")
 
 const dir = cacheDirectory()
 if (enableCompileCache !== undefined) runWithNodeCache(enableCompileCache, dir)
