@@ -3,12 +3,26 @@
 // way a program would (`message`, `String`, `JSON.stringify`, `util.inspect`). The server runs in
 // this (parent) process, so the child's peak RSS is the client's alone.
 // Runs against the BUILT packages (`pnpm build`), or against the `HttpTransport.js` given as argument:
-//   node tooling/bench/error-body.mjs [path/to/dist/HttpTransport.js]   (env: ERROR_BODY_MB=64)
+//   node tooling/bench/error-body.mjs [path/to/dist/HttpTransport.js]
+//   (env: ERROR_BODY_MB=64, ERROR_BODY_TIMEOUT_S=600: past it the client is stopped and its peak
+//   RSS so far is reported, read from /proc on Linux)
 import { spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
 import * as net from "node:net"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
 const mib = Number(process.env.ERROR_BODY_MB ?? 64)
+const timeoutSeconds = Number(process.env.ERROR_BODY_TIMEOUT_S ?? 600)
+
+/** The peak RSS (VmHWM) of a running process in MiB, where /proc has it. */
+const peakRssMiB = (pid) => {
+  try {
+    const kib = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]
+    return kib === undefined ? undefined : Number(kib) / 1024
+  } catch {
+    return undefined
+  }
+}
 
 /** The client side, run in the child: one request, every rendering, then its peak RSS. */
 const child = async (transportModule, url) => {
@@ -67,18 +81,36 @@ export const main = async () => {
       : pathToFileURL(process.argv[2]).href
   const server = await serve()
   const url = `http://127.0.0.1:${server.address().port}/v1/responses`
-  const result = await new Promise((resolve, reject) => {
+  const result = await new Promise((resolve) => {
     const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child", transportModule, url], {
       stdio: ["ignore", "pipe", "inherit"]
     })
     let out = ""
+    let peak
+    const started = performance.now()
+    const sampler = setInterval(() => {
+      peak = peakRssMiB(proc.pid) ?? peak
+      if (performance.now() - started > timeoutSeconds * 1000) proc.kill("SIGKILL")
+    }, 250)
     proc.stdout.on("data", (data) => (out += data))
-    proc.on("exit", (code, signal) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`client exited with ${code ?? signal}`))
-    )
+    proc.on("exit", (code, signal) => {
+      clearInterval(sampler)
+      if (code === 0) resolve(JSON.parse(out))
+      else
+        resolve({
+          unfinished: signal === "SIGKILL" ? "stopped" : `exited with ${code ?? signal}`,
+          maxRssMiB: peak ?? Number.NaN
+        })
+    })
   })
   server.close()
   console.log(`a 500 with a ${mib} MiB body (${transportModule})`)
+  if (result.unfinished !== undefined) {
+    console.log(
+      `  did not finish (${result.unfinished}, limit ${timeoutSeconds} s); peak RSS ${result.maxRssMiB.toFixed(0)} MiB`
+    )
+    return
+  }
   console.log(
     `  ${result.tag}: kept ${result.bodyChars} body chars, rendered ${result.renderedChars} chars, ` +
       `peak RSS ${result.maxRssMiB.toFixed(0)} MiB, ${result.ms} ms`

@@ -4,15 +4,17 @@
  *
  * @since 0.1.0
  */
+import * as Request from "@codex/client/Request"
 import * as RetryPolicy from "@codex/client/RetryPolicy"
 import type * as RetrySchedule from "@codex/client/RetrySchedule"
 import * as Headers from "@effect/platform/Headers"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 
@@ -43,6 +45,12 @@ export interface Provider {
   readonly retry: RetryConfig
   /** Default 300 000 ms. */
   readonly streamIdleTimeout: Duration.DurationInput
+  /**
+   * Time from sending an HTTP request to its response headers, which also bounds reading an error
+   * body; exceeding it is a (retried) `TransportError.Timeout`. Default: `streamIdleTimeout`.
+   * Requests with their own whole-request timeout (compaction) are bounded by that instead.
+   */
+  readonly headersTimeout?: Duration.DurationInput | undefined
   /**
    * Bound of one pending SSE event on streaming endpoints, in bytes (default
    * `Sse.defaultMaxEventSize`, 16 MiB); overflow fails the stream with a typed error.
@@ -130,6 +138,7 @@ export const make = (
   }
   if (options.queryParams !== undefined) provider.queryParams = options.queryParams
   if (options.maxSseEventSize !== undefined) provider.maxSseEventSize = options.maxSseEventSize
+  if (options.headersTimeout !== undefined) provider.headersTimeout = options.headersTimeout
   if (options.websocketConnectTimeout !== undefined) provider.websocketConnectTimeout = options.websocketConnectTimeout
   return provider
 }
@@ -187,11 +196,27 @@ export const urlForPath = (provider: Provider, path: string): string => {
  * @since 0.1.0
  * @category errors
  */
-export class InvalidUrl extends Data.TaggedError("InvalidUrl")<{ readonly url: string }> {
+export class InvalidUrl extends Data.TaggedError("InvalidUrl")<{ readonly url: string; readonly reason?: string }> {
+  constructor(args: { readonly url: string; readonly reason?: string }) {
+    // Credentials in the URL never reach a rendering of the error.
+    super({ ...args, url: Request.redactUrl(args.url) })
+  }
   override get message(): string {
-    return `invalid url: ${this.url}`
+    return this.reason === undefined ? `invalid url: ${this.url}` : `invalid url: ${this.reason}`
   }
 }
+
+/**
+ * Checks that a base URL can be requested over HTTP (`http:` / `https:`, a host, no `#fragment`;
+ * see `Request.validateUrl`), failing with {@link InvalidUrl}. Endpoint calls with such a base
+ * URL fail at once with a `TransportError.Build` (never retried); this check lets a program
+ * reject the configuration up front. {@link config} runs it on `OPENAI_BASE_URL`.
+ *
+ * @since 0.1.0
+ * @category urls
+ */
+export const validateBaseUrl = (baseUrl: string): Effect.Effect<void, InvalidUrl> =>
+  Effect.mapError(Request.validateUrl(baseUrl), (error) => new InvalidUrl({ url: baseUrl, reason: error.reason }))
 
 /**
  * Same URL as {@link urlForPath} with `http→ws`, `https→wss` (other schemes unchanged). The URL is
@@ -266,7 +291,19 @@ const optionalNonBlank = (name: string) =>
  * @category config
  */
 export const config: Config.Config<Provider> = Config.all({
-  baseUrl: Config.withDefault(Config.string("OPENAI_BASE_URL"), defaultBaseUrl),
+  baseUrl: Config.withDefault(
+    Config.string("OPENAI_BASE_URL").pipe(
+      Config.mapOrFail((url) =>
+        Effect.runSync(
+          Effect.match(validateBaseUrl(url), {
+            onFailure: (error) => Either.left(ConfigError.InvalidData([], error.message)),
+            onSuccess: () => Either.right(url)
+          })
+        )
+      )
+    ),
+    defaultBaseUrl
+  ),
   organization: optionalNonBlank("OPENAI_ORGANIZATION"),
   project: optionalNonBlank("OPENAI_PROJECT"),
   name: Config.withDefault(Config.string("CODEX_PROVIDER_NAME"), "openai"),

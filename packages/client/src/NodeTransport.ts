@@ -13,6 +13,7 @@ import type * as Scope from "effect/Scope"
 import type * as Undici from "undici"
 import * as CustomCa from "./CustomCa.js"
 import * as HttpTransport from "./HttpTransport.js"
+import { redactUrl, scrubCause } from "./internal/url.js"
 import * as OutboundProxy from "./Proxy.js"
 
 /**
@@ -42,8 +43,11 @@ export const makeDispatcher = (
           proxy: options.proxy,
           ca: options.ca === undefined ? undefined : CustomCa.caCertificates(options.ca)
         }),
-      catch: (cause) => {
-        const detail = cause instanceof Error ? cause.message : String(cause)
+      catch: (unsafeCause) => {
+        // A proxy URL that does not parse is quoted by the error (message and `input`): its
+        // credentials are redacted before the error is kept.
+        const cause = scrubCause(unsafeCause)
+        const detail = redactUrl(cause instanceof Error ? cause.message : String(cause))
         return options.ca === undefined
           ? new CustomCa.CustomCaError({ reason: "BuildClientWithSystemRoots", detail, cause })
           : new CustomCa.CustomCaError({

@@ -56,6 +56,11 @@ export interface Request {
    * `timeout` is set (it bounds the headers already). Zero turns it off.
    */
   readonly headersTimeout?: Duration.DurationInput | undefined
+  /**
+   * Names of headers that carry credentials besides `TransportError.secretHeaderNames` (e.g. the
+   * ones an auth provider added); like those, they are dropped when a redirect leaves the origin.
+   */
+  readonly credentialHeaders?: ReadonlyArray<string> | undefined
 }
 
 /**

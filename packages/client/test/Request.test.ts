@@ -175,6 +175,8 @@ describe("Request.validateUrl", () => {
     ["mailto:a@b.c", 'unsupported URL scheme "mailto:"'],
     ["http://", "URL has no host"],
     ["http:///responses", "URL has no host"],
+    ["http:/responses", "URL has no host"],
+    ["http:responses", "URL has no host"],
     ["http://user:pw@/responses", "URL has no host"],
     ["http://h/v1#frag/responses", "URL has a fragment"],
     ["not a url", "not an absolute URL"],

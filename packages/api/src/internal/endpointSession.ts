@@ -44,7 +44,21 @@ export const buildRequest = (provider: Provider.Provider, request: EndpointReque
   }
   if (request.body !== undefined) out = Request.withJson(out, request.body)
   if (request.configure !== undefined) out = request.configure(out)
-  return { ...out, headers: withDefaultAccept(out.headers) }
+  out = { ...out, headers: withDefaultAccept(out.headers) }
+  // Time to headers: the provider's (default: its idle timeout), unless the endpoint set a
+  // whole-request timeout, which bounds the headers already.
+  return out.timeout === undefined && out.headersTimeout === undefined
+    ? Request.withHeadersTimeout(out, provider.headersTimeout ?? provider.streamIdleTimeout)
+    : out
+}
+
+/**
+ * The names of the headers auth added or changed: credentials to drop on a cross-origin redirect.
+ * @internal
+ */
+export const withAuthHeadersMarked = (before: Request.Request, after: Request.Request): Request.Request => {
+  const names = Object.keys(after.headers).filter((name) => before.headers[name] !== after.headers[name])
+  return names.length === 0 ? after : { ...after, credentialHeaders: [...(after.credentialHeaders ?? []), ...names] }
 }
 
 /**
@@ -74,10 +88,13 @@ const run = <A, R>(
     return yield* RetrySchedule.retry(schedule, (attempt) =>
       RequestTelemetry.track(
         attempt,
-        auth.applyAuth(buildRequest(provider, request)).pipe(
-          Effect.mapError(authErrorToTransport),
-          Effect.flatMap((authed) => send(transport, authed))
-        )
+        Effect.suspend(() => {
+          const built = buildRequest(provider, request)
+          return auth.applyAuth(built).pipe(
+            Effect.mapError(authErrorToTransport),
+            Effect.flatMap((authed) => send(transport, withAuthHeadersMarked(built, authed)))
+          )
+        })
       )
     )
   }).pipe(

@@ -43,9 +43,10 @@ export const httpUrlProblem = (
   if (!schemes.includes(scheme)) {
     return `unsupported URL scheme "${scheme}" (expected ${schemes.join(" or ")}): ${JSON.stringify(redactUrl(url))}`
   }
-  // `http:///path` parses with the first path segment as the host; an empty authority is no host.
-  const authority = /^\s*[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)/i.exec(url)?.[1]
-  if (authority !== undefined && authority.slice(authority.lastIndexOf("@") + 1).length === 0) {
+  // `http:///path`, `http:/path` and `http:path` parse with the first path segment as the host
+  // (`http://` + `/responses` is such a URL): only `scheme://` with a non-empty authority has a host.
+  const authority = /^\s*[a-z][a-z0-9+.-]*:[/\\]{2}([^/\\?#]*)/i.exec(url)?.[1]
+  if (authority === undefined || authority.slice(authority.lastIndexOf("@") + 1).length === 0) {
     return `URL has no host: ${JSON.stringify(redactUrl(url))}`
   }
   if (url.includes("#")) return `URL has a fragment (#...), which is never sent: ${JSON.stringify(redactUrl(url))}`
@@ -109,5 +110,6 @@ export const scrubCause = (cause: unknown, depth = 0): unknown => {
   copy.name = record.name
   if (record.stack !== undefined) copy.stack = redactUrl(record.stack)
   if (record.code !== undefined) copy.code = record.code
+  if (typeof record.input === "string") Object.assign(copy, { input: redactUrl(record.input) })
   return copy
 }
