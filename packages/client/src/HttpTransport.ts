@@ -151,7 +151,11 @@ export const withLimits = <A, E, R>(effect: Effect.Effect<A, E, R>, limits: Limi
  * `traceparent`); non-2xx responses become `TransportError.Http` with the body as text (bounded by
  * {@link currentMaxErrorBodySize}); connection failures become `Network`; `Request.timeout` and the
  * time to headers ({@link currentHeadersTimeout}) become `Timeout`. A URL or header that cannot be
- * sent (see `Request.validate`) fails with `Build` before anything goes out. Each request runs in a
+ * sent (see `Request.validate`) fails with `Build` before anything goes out. Redirects are
+ * followed here, up to 10 hops (301 / 302 / 303 become a `GET` without a body, 307 / 308 repeat
+ * the request); a redirect to another origin drops every credential header
+ * (`TransportError.secretHeaderNames` and the request's `credentialHeaders`). A client given to
+ * {@link layer} that follows redirects itself keeps its own policy. Each request runs in a
  * `http.client {method}` span. The transport never retries (see `RetryPolicy`).
  *
  * @since 0.1.0

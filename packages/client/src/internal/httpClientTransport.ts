@@ -215,7 +215,8 @@ const toClientRequest = (
  * @internal
  */
 export const fetchJoiningSetCookie: typeof globalThis.fetch = async (input, init) => {
-  const response = await globalThis.fetch(input, init)
+  // The transport follows redirects itself (dropping every credential header across origins).
+  const response = await globalThis.fetch(input, { ...init, redirect: "manual" })
   const cookies = response.headers.getSetCookie()
   if (cookies.length < 2) return response
   const headers = new globalThis.Headers(response.headers)
@@ -327,11 +328,95 @@ const untilHeaders = <A, R>(
     ? effect
     : Effect.timeoutFail(effect, { duration: limits.headersTimeout, onTimeout: () => new TransportError.Timeout() })
 
+// ---------------------------------------------------------------------------------------------
+// redirects
+// ---------------------------------------------------------------------------------------------
+
+/** Redirects are followed like reqwest's default policy: up to 10 hops. */
+const maxRedirects = 10
+
+const isRedirect = (status: number): boolean =>
+  status === 301 || status === 302 || status === 303 || status === 307 || status === 308
+
+/** Headers that describe a body, dropped with it when a redirect turns the request into a GET. */
+const bodyHeaders: ReadonlyArray<string> = ["content-type", "content-length", "content-encoding", "transfer-encoding"]
+
+/** Credentials that never follow a redirect to another origin (with the request's own ones). */
+const crossOriginDropped: ReadonlyArray<string> = [...TransportError.secretHeaderNames, "cookie2", "www-authenticate"]
+
+const removeHeaders = (headers: Headers.Headers, names: ReadonlyArray<string>): Headers.Headers =>
+  names.reduce((out, name) => Headers.remove(out, name), headers)
+
+/**
+ * The request a redirect response leads to, or `undefined` when the response is returned as is
+ * (no usable `Location`, a non-http(s) target, or a 307 / 308 of a streamed body that cannot be
+ * sent twice). As reqwest: 301 / 302 / 303 turn into a `GET` without a body, 307 / 308 repeat the
+ * request. Unlike reqwest (and fetch / undici, which drop only `authorization`, `cookie` and
+ * `proxy-authorization`), a redirect to another origin drops every credential header: all of
+ * `TransportError.secretHeaderNames` and the request's `credentialHeaders`.
+ */
+const redirectRequest = (
+  current: HttpClientRequest.HttpClientRequest,
+  status: number,
+  location: string | undefined,
+  credentialHeaders: ReadonlyArray<string>
+): HttpClientRequest.HttpClientRequest | undefined => {
+  if (location === undefined || !URL.canParse(current.url)) return undefined
+  const from = new URL(current.url)
+  if (!URL.canParse(location, from)) return undefined
+  const to = new URL(location, from)
+  if (to.protocol !== "http:" && to.protocol !== "https:") return undefined
+  to.hash = ""
+  let method = current.method
+  let body = current.body
+  let headers = current.headers
+  if (status === 301 || status === 302 || status === 303) {
+    if (method !== "GET" && method !== "HEAD") method = "GET"
+    body = HttpBody.empty
+    headers = removeHeaders(headers, bodyHeaders)
+  } else if (body._tag === "Stream") {
+    return undefined
+  }
+  if (to.origin !== from.origin) {
+    headers = removeHeaders(headers, [...crossOriginDropped, ...credentialHeaders.map((name) => name.toLowerCase())])
+  }
+  const next = HttpClientRequest.setHeaders(HttpClientRequest.make(method)(to.toString()), headers)
+  return body._tag === "Empty" ? next : HttpClientRequest.setBody(next, body)
+}
+
 /** @internal */
 export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service => {
   // The transport opens its own span (and injects `traceparent`), so the platform's is turned off.
   const client = HttpClient.withTracerDisabledWhen(httpClient, () => true)
   const scopedClient = HttpClient.withScope(client)
+
+  /**
+   * Sends `first` and follows redirects (the underlying clients are set not to). Each hop's request
+   * lives in a scope forked from `parent`; a redirect response is released at once.
+   */
+  const send = (
+    request: Request.Request,
+    first: HttpClientRequest.HttpClientRequest,
+    parent: Scope.Scope
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError.TransportError> => {
+    const credentialHeaders = request.credentialHeaders ?? []
+    const hop = (
+      current: HttpClientRequest.HttpClientRequest,
+      hops: number
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError.TransportError> =>
+      Effect.gen(function* () {
+        const scope = yield* Scope.fork(parent, ExecutionStrategy.sequential)
+        const response = yield* Effect.mapError(Scope.extend(scopedClient.execute(current), scope), fromClientError)
+        const next =
+          hops < maxRedirects && isRedirect(response.status)
+            ? redirectRequest(current, response.status, response.headers.location, credentialHeaders)
+            : undefined
+        if (next === undefined) return response
+        yield* Scope.close(scope, Exit.void)
+        return yield* hop(next, hops + 1)
+      })
+    return hop(first, 0)
+  }
 
   const execute = (request: Request.Request): Effect.Effect<HttpTransport.Response, TransportError.TransportError> =>
     instrument(
@@ -339,19 +424,19 @@ export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service =
       Effect.gen(function* () {
         const clientRequest = yield* prepare(request)
         const limits = yield* limitsFor(request)
-        const response = yield* withTimeout(
+        // The request's scope closes once the body is read (or on failure / interruption).
+        return yield* withTimeout(
           request,
-          Effect.gen(function* () {
-            const response = yield* untilHeaders(
-              limits,
-              Effect.mapError(client.execute(clientRequest), fromClientError)
-            )
-            yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
-            if (!isSuccess(response.status)) return yield* httpError(request, response, limits)
-            return { response, body: yield* readBytes(response) }
-          })
+          Effect.scoped(
+            Effect.gen(function* () {
+              const response = yield* untilHeaders(limits, send(request, clientRequest, yield* Effect.scope))
+              yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+              if (!isSuccess(response.status)) return yield* httpError(request, response, limits)
+              const body = yield* readBytes(response)
+              return { status: response.status, headers: response.headers, body }
+            })
+          )
         )
-        return { status: response.response.status, headers: response.response.headers, body: response.body }
       })
     )
 
@@ -369,10 +454,7 @@ export const make = (httpClient: HttpClient.HttpClient): HttpTransport.Service =
         const release = Scope.close(requestScope, Exit.void)
         const response = yield* withTimeout(
           request,
-          untilHeaders(
-            limits,
-            Effect.mapError(Scope.extend(scopedClient.execute(clientRequest), requestScope), fromClientError)
-          )
+          untilHeaders(limits, send(request, clientRequest, requestScope))
         ).pipe(Effect.onError(() => release))
         yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
         if (!isSuccess(response.status)) {

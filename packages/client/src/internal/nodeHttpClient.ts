@@ -8,16 +8,12 @@ import "./nodeRequire.js"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import { Agent, type Dispatcher, interceptors } from "undici"
+import { Agent, type Dispatcher } from "undici"
 import type { Service } from "../HttpTransport.js"
 import { make } from "./httpClientTransport.js"
 
-/** Redirects are followed like reqwest's default policy: up to 10 hops. */
-const maxRedirections = 10
-
-/** @internal */
-export const makeWithDispatcher = (dispatcher: Dispatcher): Service =>
-  make(NodeHttpClient.makeUndici(dispatcher.compose(interceptors.redirect({ maxRedirections }))))
+/** Redirects are followed by the transport (`make`), not by undici. @internal */
+export const makeWithDispatcher = (dispatcher: Dispatcher): Service => make(NodeHttpClient.makeUndici(dispatcher))
 
 /** A transport on a dedicated undici `Agent`, destroyed when the scope closes. @internal */
 export const makeWithAgent: Effect.Effect<Service, never, Scope.Scope> = Effect.map(
