@@ -5,6 +5,7 @@ import * as CompactHistory from "../src/compact-history.js"
 import * as CustomRetrySchedule from "../src/custom-retry-schedule.js"
 import * as EffectAi from "../src/effect-ai.js"
 import * as RateLimitRetry from "../src/rate-limit-retry.js"
+import * as ResponsesWebsocketExample from "../src/responses-websocket.js"
 import { layerLocal } from "../src/setup.js"
 import * as StreamText from "../src/stream-text.js"
 import * as ToolCallLoop from "../src/tool-call-loop.js"
@@ -30,6 +31,21 @@ describe("examples", () => {
       expect(output?.call_id).toBe("call_weather")
       expect(JSON.parse(output?.output ?? "{}")).toEqual({ city: "Paris", celsius: 18, sky: "sunny" })
       expect(second.input.some((item) => item.type === "function_call")).toBe(true)
+    })
+  )
+
+  it.scopedLive("responses-websocket runs three turns on one connection, each after the previous response", () =>
+    Effect.gen(function* () {
+      const server = yield* ResponsesServer.make({ script: ResponsesWebsocketExample.script })
+      const result = yield* Effect.provide(ResponsesWebsocketExample.program, layerLocal(server))
+      expect(result).toEqual({ answers: ["Two.", "Three.", "Five."], responseIds: ["resp_1", "resp_2", "resp_3"] })
+      const sent = server.requests.map(
+        (r) => r.json as { type: string; previous_response_id?: string; input: Array<unknown> }
+      )
+      expect(server.requests.map((r) => r.method)).toEqual(["WS", "WS", "WS"])
+      expect(sent.map((body) => body.type)).toEqual(["response.create", "response.create", "response.create"])
+      expect(sent.map((body) => body.previous_response_id)).toEqual([undefined, "resp_1", "resp_2"])
+      expect(sent.map((body) => body.input.length)).toEqual([1, 1, 1])
     })
   )
 
