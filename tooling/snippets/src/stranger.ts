@@ -13,7 +13,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
-import { fromMarkdown, repositoryRoot } from "./Snippets.js"
+import { fromMarkdown, readmeFiles, repositoryRoot } from "./Snippets.js"
 
 const started = Date.now()
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`
@@ -121,13 +121,19 @@ try {
   const effectVersion = JSON.parse(fs.readFileSync(path.join(app, "node_modules/effect/package.json"), "utf8")).version
   if (!String(effectVersion).startsWith("3.")) fail(`the README's install line installed effect ${effectVersion}`)
 
-  // 3. The quick-start programs, type-checked and run as a user would.
-  const snippets = fromMarkdown("README.md", readme).filter(
-    (s) => s.run && !s.code.includes("@codex/ai") && !s.code.includes("@effect/ai")
-  )
-  const quickStart = snippets.slice(0, 2)
+  // 3. The quick-start programs, type-checked and run as a user would. Every other README block that
+  // needs only what these lines installed (not @codex/ai) is type-checked here too.
+  const installed = (code: string) => !code.includes("@codex/ai") && !code.includes("@effect/ai")
+  const quickStart = fromMarkdown("README.md", readme)
+    .filter((s) => s.run && installed(s.code))
+    .slice(0, 2)
   if (quickStart.length < 2) fail("README.md has fewer than two runnable snippets")
   for (const [i, s] of quickStart.entries()) fs.writeFileSync(path.join(app, `snippet${i}.ts`), `${s.code}\n`)
+  const others = readmeFiles()
+    .flatMap((file) => fromMarkdown(path.relative(repositoryRoot, file), fs.readFileSync(file, "utf8")))
+    .filter((s) => installed(s.code) && !quickStart.some((q) => q.id === s.id))
+  fs.mkdirSync(path.join(app, "more"))
+  for (const s of others) fs.writeFileSync(path.join(app, "more", `${s.id}.ts`), `${s.code}\n\nexport {}\n`)
   fs.writeFileSync(
     path.join(app, "tsconfig.json"),
     JSON.stringify({
@@ -140,11 +146,11 @@ try {
         skipLibCheck: true,
         types: ["node"]
       },
-      include: ["*.ts"]
+      include: ["*.ts", "more/*.ts"]
     })
   )
   mustRun(path.join(app, "node_modules/.bin/tsc"), ["-p", "."], app, userEnv)
-  log("quick start type-checks (TypeScript 5.9, nodenext)")
+  log(`the quick start and ${others.length} other README blocks type-check (TypeScript 5.9, nodenext)`)
 
   const testing = path.join(app, "node_modules/@codex/testing/dist")
   const ResponsesServer = await import(pathToFileURL(path.join(testing, "ResponsesServer.js")).href)
