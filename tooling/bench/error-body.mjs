@@ -74,11 +74,9 @@ const serve = () =>
     server.listen(0, "127.0.0.1", () => resolve(server))
   })
 
-export const main = async () => {
+export const main = async (transportPath) => {
   const transportModule =
-    process.argv[2] === undefined
-      ? import.meta.resolve("@codex/client/HttpTransport")
-      : pathToFileURL(process.argv[2]).href
+    transportPath === undefined ? import.meta.resolve("@codex/client/HttpTransport") : pathToFileURL(transportPath).href
   const server = await serve()
   const url = `http://127.0.0.1:${server.address().port}/v1/responses`
   const result = await new Promise((resolve) => {
@@ -119,6 +117,6 @@ export const main = async () => {
 
 if (process.argv[2] === "--child") {
   await child(process.argv[3], process.argv[4])
-} else if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main()
+} else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(process.argv[2])
 }
