@@ -5,6 +5,7 @@ import * as CompactHistory from "../src/compact-history.js"
 import * as CustomRetrySchedule from "../src/custom-retry-schedule.js"
 import * as EffectAi from "../src/effect-ai.js"
 import * as RateLimitRetry from "../src/rate-limit-retry.js"
+import * as RealtimeV2 from "../src/realtime-v2.js"
 import * as ResponsesWebsocketExample from "../src/responses-websocket.js"
 import { layerLocal } from "../src/setup.js"
 import * as StreamText from "../src/stream-text.js"
@@ -46,6 +47,25 @@ describe("examples", () => {
       expect(sent.map((body) => body.type)).toEqual(["response.create", "response.create", "response.create"])
       expect(sent.map((body) => body.previous_response_id)).toEqual([undefined, "resp_1", "resp_2"])
       expect(sent.map((body) => body.input.length)).toEqual([1, 1, 1])
+    })
+  )
+
+  it.scopedLive("realtime-v2 forwards two messages; the second response.create waits for response.done", () =>
+    Effect.gen(function* () {
+      const server = yield* RealtimeV2.localServer
+      const result = yield* Effect.provide(RealtimeV2.program, RealtimeV2.layerLocal(server))
+      expect(result).toEqual({
+        sessionId: "sess_local",
+        answers: ["Noted: The build passed.", "Noted: All 42 tests are green."]
+      })
+      expect(server.received).toEqual([
+        "session.update",
+        "conversation.item.create",
+        "response.create",
+        "conversation.item.create",
+        "response.create"
+      ])
+      expect(server.refused()).toBe(0)
     })
   )
 
