@@ -175,6 +175,29 @@ describe("bad header names and values", () => {
   )
 })
 
+describe("time to headers", () => {
+  it.scopedLive("defaults to the provider's stream idle timeout and is retried as a Timeout", () =>
+    Effect.gen(function* () {
+      const server = yield* startServer(() => ({ status: 200, body: "", delayMs: 20_000 }))
+      const counting = countingTransport(HttpTransport.layerNode)
+      const provider = Provider.layer(
+        Provider.make({
+          baseUrl: `${server.origin}/v1`,
+          retry: { ...Provider.defaultRetryConfig, maxAttempts: 1, baseDelay: Duration.millis(1) },
+          streamIdleTimeout: "300 millis"
+        })
+      )
+      const error = typedFailure(
+        yield* Effect.exit(listModels.pipe(Effect.provide(Layer.mergeAll(counting.layer, bearer(), provider))))
+      )
+      if (error._tag !== "Transport") throw new Error(`expected Transport, got ${error._tag}`)
+      expect(error.error._tag).toBe("Timeout")
+      expect(counting.attempts).toHaveLength(2)
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+})
+
 // ---------------------------------------------------------------------------------------------
 // a password in the base URL
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import * as net from "node:net"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as HttpTransport from "../src/HttpTransport.js"
 import * as Request from "../src/Request.js"
@@ -234,3 +234,26 @@ for (const [layerName, layer] of layers) {
     })
   }
 }
+
+describe("HttpTransport.layerLimits", () => {
+  it.scopedLive("sets the time to headers and the error body cap for the program it is provided to", () =>
+    Effect.gen(function* () {
+      const silentServer = yield* rawServer(silent)
+      const bigServer = yield* rawServer(bigError(100))
+      const transport = yield* HttpTransport.HttpTransport
+      const timedOut = failure(yield* Effect.exit(transport.execute(Request.make("GET", `${silentServer.url}/v1`))))
+      expect(timedOut._tag).toBe("Timeout")
+      const cut = failure(yield* Effect.exit(transport.execute(Request.make("GET", `${bigServer.url}/v1`))))
+      if (cut._tag !== "Http") throw new Error(`expected Http, got ${cut._tag}`)
+      expect(cut.body).toBe("xxx")
+      expect(cut.bodyTruncated).toBe(true)
+    }).pipe(
+      Effect.provide(
+        Layer.merge(
+          HttpTransport.layerNode,
+          HttpTransport.layerLimits({ headersTimeout: "300 millis", maxErrorBodySize: 3 })
+        )
+      )
+    )
+  )
+})
