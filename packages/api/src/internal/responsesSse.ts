@@ -189,8 +189,10 @@ export interface WaitState {
   since: number | undefined
   readonly clock: Clock.Clock
   /** `SseTelemetry.onSsePoll`, unless it is the no-op. */
-  readonly report: ((poll: SseTelemetry.SsePoll) => Effect.Effect<void>) | undefined
+  readonly report: Report | undefined
 }
+
+type Report = (poll: SseTelemetry.SsePoll) => Effect.Effect<void>
 
 /** How long the wait that just ended took (zero when nothing was waiting), and ends it. */
 const endWait = (state: WaitState): Duration.Duration => {
@@ -202,11 +204,7 @@ const endWait = (state: WaitState): Duration.Duration => {
 }
 
 /** One poll per SSE event of `input`: the first waited for the chunk, the others were buffered. */
-const reportEvents = (
-  report: (poll: SseTelemetry.SsePoll) => Effect.Effect<void>,
-  input: Chunk.Chunk<Sse.Event>,
-  waited: Duration.Duration
-): Effect.Effect<void> =>
+const reportEvents = (report: Report, input: Chunk.Chunk<Sse.Event>, waited: Duration.Duration): Effect.Effect<void> =>
   Effect.forEach(
     input,
     (event, index) =>
@@ -242,69 +240,48 @@ export const watchdog = (
 
 const closedBeforeCompleted = Channel.suspend(() => Channel.fail(ApiError.stream(closedBeforeCompletedMessage)))
 
-const processChannel = (
-  processor: Processor,
-  state: WaitState
-): Channel.Channel<
+type Processing = Channel.Channel<
   Chunk.Chunk<ResponseEvent>,
   Chunk.Chunk<Sse.Event>,
   ApiError.ApiError,
   ApiError.ApiError,
   unknown,
   unknown
-> => {
-  const read: Channel.Channel<
-    Chunk.Chunk<ResponseEvent>,
-    Chunk.Chunk<Sse.Event>,
-    ApiError.ApiError,
-    ApiError.ApiError,
-    unknown,
-    unknown
-  > = Channel.readWithCause({
-    onInput: (input: Chunk.Chunk<Sse.Event>) => {
-      if (state.report !== undefined) {
-        const report = state.report
-        const waited = endWait(state)
-        return Channel.zipRight(Channel.fromEffect(reportEvents(report, input, waited)), handleInput(input))
-      }
-      state.since = undefined
-      return handleInput(input)
-    },
-    onFailure: (cause) => {
-      if (state.report !== undefined) {
-        const report = state.report
-        const waited = endWait(state)
-        const error = Option.getOrElse(Cause.failureOption(cause), () => Cause.squash(cause))
-        return Channel.zipRight(
-          Channel.fromEffect(report({ result: SseTelemetry.SsePollResult.Error({ error }), duration: waited })),
-          Channel.failCause(cause)
-        )
-      }
-      state.since = undefined
-      return Channel.failCause(cause)
-    },
-    onDone: () => {
-      if (state.report !== undefined) {
-        const waited = endWait(state)
-        return Channel.zipRight(
-          Channel.fromEffect(state.report({ result: SseTelemetry.SsePollResult.End(), duration: waited })),
-          closedBeforeCompleted
-        )
-      }
-      state.since = undefined
-      return closedBeforeCompleted
-    }
+>
+
+/** Ends the wait for upstream; with telemetry on, reports the poll (built from the time waited) first. */
+const afterWait = (
+  state: WaitState,
+  next: Processing,
+  poll: (report: Report, waited: Duration.Duration) => Effect.Effect<void>
+): Processing => {
+  const report = state.report
+  if (report === undefined) {
+    state.since = undefined
+    return next
+  }
+  return Channel.zipRight(Channel.fromEffect(poll(report, endWait(state))), next)
+}
+
+const processChannel = (processor: Processor, state: WaitState): Processing => {
+  const read: Processing = Channel.readWithCause({
+    onInput: (input: Chunk.Chunk<Sse.Event>) =>
+      afterWait(state, handleInput(input), (report, waited) => reportEvents(report, input, waited)),
+    onFailure: (cause) =>
+      afterWait(state, Channel.failCause(cause), (report, waited) =>
+        report({
+          result: SseTelemetry.SsePollResult.Error({
+            error: Option.getOrElse(Cause.failureOption(cause), () => Cause.squash(cause))
+          }),
+          duration: waited
+        })
+      ),
+    onDone: () =>
+      afterWait(state, closedBeforeCompleted, (report, waited) =>
+        report({ result: SseTelemetry.SsePollResult.End(), duration: waited })
+      )
   })
-  const handleInput = (
-    input: Chunk.Chunk<Sse.Event>
-  ): Channel.Channel<
-    Chunk.Chunk<ResponseEvent>,
-    Chunk.Chunk<Sse.Event>,
-    ApiError.ApiError,
-    ApiError.ApiError,
-    unknown,
-    unknown
-  > => {
+  const handleInput = (input: Chunk.Chunk<Sse.Event>): Processing => {
     const out: Array<ResponseEvent> = []
     for (const event of input) {
       const outcome = processor.processInto(event.data, out)
