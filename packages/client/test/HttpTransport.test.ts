@@ -1,14 +1,12 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { afterAll, describe, expect, it } from "@effect/vitest"
-import { Agent } from "undici"
+import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { pipe } from "effect/Function"
-import type * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Stream from "effect/Stream"
@@ -19,6 +17,7 @@ import * as HttpTransport from "../src/HttpTransport.js"
 import * as zstd from "../src/internal/zstd.js"
 import * as Request from "../src/Request.js"
 import * as TransportError from "../src/TransportError.js"
+import { transportLayers } from "./utils/transportLayers.js"
 
 // ---------------------------------------------------------------------------------------------
 // a real node:http server that records requests and counts open connections
@@ -183,17 +182,7 @@ const failure = <A>(exit: Exit.Exit<A, TransportError.TransportError>): Transpor
 // the same suite for undici and fetch
 // ---------------------------------------------------------------------------------------------
 
-// A dispatcher owned by the test (as a custom CA / proxy layer would own its Agent).
-const dispatcher = new Agent()
-afterAll(() => dispatcher.close())
-
-const layers: ReadonlyArray<readonly [string, Layer.Layer<HttpTransport.HttpTransport>]> = [
-  ["layerNode", HttpTransport.layerNode],
-  ["layerNodeWithDispatcher", HttpTransport.layerNodeWithDispatcher(dispatcher)],
-  ["layerFetch", HttpTransport.layerFetch]
-]
-
-for (const [name, layer] of layers) {
+for (const [name, layer] of transportLayers) {
   describe(`HttpTransport.${name}`, () => {
     const run = <A, E>(effect: Effect.Effect<A, E, HttpTransport.HttpTransport | import("effect/Scope").Scope>) =>
       Effect.provide(effect, layer)

@@ -5,15 +5,14 @@
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { afterAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { Agent } from "undici"
 import * as HttpTransport from "../src/HttpTransport.js"
 import * as Request from "../src/Request.js"
+import { transportLayers } from "./utils/transportLayers.js"
 
 interface Received {
   readonly method: string
@@ -83,16 +82,7 @@ const withCredentials = (request: Request.Request): Request.Request => ({
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 
-const dispatcher = new Agent()
-afterAll(() => dispatcher.close())
-
-const layers: ReadonlyArray<readonly [string, Layer.Layer<HttpTransport.HttpTransport>]> = [
-  ["layerNode", HttpTransport.layerNode],
-  ["layerNodeWithDispatcher", HttpTransport.layerNodeWithDispatcher(dispatcher)],
-  ["layerFetch", HttpTransport.layerFetch]
-]
-
-for (const [name, layer] of layers) {
+for (const [name, layer] of transportLayers) {
   describe(`HttpTransport.${name} redirects`, () => {
     const run = <A, E>(effect: Effect.Effect<A, E, HttpTransport.HttpTransport | Scope.Scope>) =>
       Effect.provide(effect, layer)
