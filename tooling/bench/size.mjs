@@ -6,7 +6,8 @@
 //       that any such Effect program carries, without our code
 //   (d) (c) + @effect/platform's FetchHttpClient (size/platform-floor.mjs), the client layerFetch uses
 //   (e) the Effect runtime alone (size/effect-runtime.mjs)
-// and, for (a), the largest contributors by package. Bundling fails if a Node built-in is reached.
+// and, for (a), the largest contributors by package and the modules that add most over (d).
+// Bundling fails if a Node built-in is reached.
 // Runs against the BUILT packages (the bench's `^build` dependency).
 // Usage: node tooling/bench/size.mjs
 import { gzipSync } from "node:zlib"
@@ -28,14 +29,16 @@ const measure = async (entry) => {
   })
   const bytes = result.outputFiles[0].contents
   const byPackage = new Map()
+  const byModule = new Map()
   for (const [input, info] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
+    byModule.set(input.replace(/.*node_modules\//, "").replace(/.*packages\//, "@codex/"), info.bytesInOutput)
     const name =
       /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ??
       /packages\/([^/]+)\//.exec(input)?.[1]?.replace(/^/, "@codex/") ??
       "(entry)"
     byPackage.set(name, (byPackage.get(name) ?? 0) + info.bytesInOutput)
   }
-  return { min: bytes.byteLength, gzip: gzipSync(bytes, { level: 9 }).byteLength, byPackage }
+  return { min: bytes.byteLength, gzip: gzipSync(bytes, { level: 9 }).byteLength, byPackage, byModule }
 }
 
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`
@@ -65,6 +68,11 @@ export const main = async () => {
   console.log("ours by package (minified bytes in the bundle):")
   for (const [name, bytes] of [...ours.byPackage].sort((x, y) => y[1] - x[1])) {
     console.log(`  ${name.padEnd(20)} ${kb(bytes).padStart(10)}`)
+  }
+  console.log("ours over (d), the 15 modules adding most (minified bytes in the bundle, ours - (d)):")
+  const added = [...ours.byModule].map(([name, bytes]) => [name, bytes - (platform.byModule.get(name) ?? 0)])
+  for (const [name, bytes] of added.sort((x, y) => y[1] - x[1]).slice(0, 15)) {
+    console.log(`  ${name.padEnd(52)} ${kb(bytes).padStart(10)}`)
   }
 }
 
