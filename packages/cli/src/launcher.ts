@@ -73,18 +73,28 @@ const runWithScriptCache = (dir: string | undefined): void => {
   let source = Fs.readFileSync(bundle, "utf8")
   // A hashbang is only valid at the very start of a file; keep the line numbering.
   if (source.startsWith("#!")) source = `//${source.slice(2)}`
-  let cacheFile: string | undefined
+  // A cache made by a run that called the API (`<name>.full.bin`) also holds the streaming code;
+  // one made by `--version` or `--help` (`<name>.bin`) does not, and the first run that calls the
+  // API replaces it once. (Making cached data costs about as much as compiling, so it is not redone
+  // on every run to find out.)
+  const callsApi = process.argv.slice(2).some((arg) => arg === "responses" || arg === "compact" || arg === "models")
+  let cacheBase: string | undefined
   let cachedData: Buffer | undefined
+  let cachedFull = false
   if (dir !== undefined) {
     // One folder per installed bundle (so two installs do not evict each other), one file per
     // content + Node version + V8 flags.
     const install = createHash("sha256").update(bundle).digest("hex").slice(0, 16)
     const hash = createHash("sha256").update(source).update(process.execArgv.join(" ")).digest("hex").slice(0, 24)
-    cacheFile = Path.join(dir, install, `v8-${process.version}-${process.arch}-${hash}.bin`)
-    try {
-      cachedData = Fs.readFileSync(cacheFile)
-    } catch {
-      cachedData = undefined
+    cacheBase = Path.join(dir, install, `v8-${process.version}-${process.arch}-${hash}`)
+    for (const full of [true, false]) {
+      try {
+        cachedData = Fs.readFileSync(`${cacheBase}${full ? ".full" : ""}.bin`)
+        cachedFull = full
+        break
+      } catch {
+        cachedData = undefined
+      }
     }
   }
   const script = new Vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -92,8 +102,9 @@ const runWithScriptCache = (dir: string | undefined): void => {
     ...(cachedData === undefined ? {} : { cachedData }),
     importModuleDynamically: Vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
   })
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    const target = cacheFile
+  const stale = cachedData === undefined || script.cachedDataRejected === true
+  if (cacheBase !== undefined && (stale || (callsApi && !cachedFull))) {
+    const target = `${cacheBase}${callsApi ? ".full" : ""}.bin`
     // At exit the cache also holds every function the command compiled while it ran.
     process.once("exit", () => writeCache(target, () => script.createCachedData()))
   }

@@ -179,9 +179,32 @@ describe("the V8 code cache", () => {
       const result = await runBin(["responses", "hi", "--output", "summary"], { ...env, XDG_CACHE_HOME: xdg })
       expect(result.code).toBe(0)
       expect(result.stdout).toContain("response_id=resp_bundle")
-      expect(Fs.readFileSync(file!).equals(Buffer.alloc(4096, 7))).toBe(false)
+      const after = cacheFiles(Path.join(xdg, "codex-api"))
+      expect(after).toEqual([file!.replace(/\.bin$/, ".full.bin")])
+      expect(Fs.readFileSync(after[0]!).equals(Buffer.alloc(4096, 7))).toBe(false)
     },
     90_000
+  )
+
+  it.skipIf(nodeCompileCache)(
+    "the first API call replaces a cache made by --version, once (vm.Script path)",
+    async () => {
+      const xdg = Path.join(work, "cache-d")
+      await runBin(["--version"], { XDG_CACHE_HOME: xdg })
+      const [short] = cacheFiles(Path.join(xdg, "codex-api"))
+      expect(short).toMatch(/-[0-9a-f]+\.bin$/)
+      const call = ["responses", "hi", "--output", "summary"]
+      expect((await runBin(call, { ...env, XDG_CACHE_HOME: xdg })).code).toBe(0)
+      const [full, ...rest] = cacheFiles(Path.join(xdg, "codex-api"))
+      expect(rest).toEqual([])
+      expect(full).toBe(short!.replace(/\.bin$/, ".full.bin"))
+      const written = Fs.statSync(full!).mtimeMs
+      expect((await runBin(call, { ...env, XDG_CACHE_HOME: xdg })).code).toBe(0)
+      expect((await runBin(["--version"], { XDG_CACHE_HOME: xdg })).code).toBe(0)
+      expect(cacheFiles(Path.join(xdg, "codex-api"))).toEqual([full])
+      expect(Fs.statSync(full!).mtimeMs).toBe(written)
+    },
+    120_000
   )
 
   it.skipIf(nodeCompileCache)(
