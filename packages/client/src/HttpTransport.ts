@@ -155,7 +155,8 @@ export const withLimits = <A, E, R>(effect: Effect.Effect<A, E, R>, limits: Limi
  * followed here, up to 10 hops (301 / 302 / 303 become a `GET` without a body, 307 / 308 repeat
  * the request); a redirect to another origin drops every credential header
  * (`TransportError.secretHeaderNames` and the request's `credentialHeaders`). A client given to
- * {@link layer} that follows redirects itself keeps its own policy. Each request runs in a
+ * {@link layer} that follows redirects itself keeps its own policy, and so does `fetch` in a
+ * browser (which hides redirects from the page). Each request runs in a
  * `http.client {method}` span. The transport never retries (see `RetryPolicy`).
  *
  * @since 0.1.0

@@ -207,6 +207,11 @@ const toClientRequest = (
 // fetch
 // ---------------------------------------------------------------------------------------------
 
+/** A browser page or worker, where a redirect of a "manual" fetch cannot be read. */
+const isBrowser: boolean =
+  typeof (globalThis as { document?: unknown }).document !== "undefined" ||
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined"
+
 /**
  * `fetch` whose responses carry repeated `Set-Cookie` headers as one value joined with `, `. A
  * fetch `Response` lists them one by one and the platform's `Headers.fromInput` keeps only the last,
@@ -215,8 +220,10 @@ const toClientRequest = (
  * @internal
  */
 export const fetchJoiningSetCookie: typeof globalThis.fetch = async (input, init) => {
-  // The transport follows redirects itself (dropping every credential header across origins).
-  const response = await globalThis.fetch(input, { ...init, redirect: "manual" })
+  // The transport follows redirects itself (dropping every credential header across origins). A
+  // browser hides the redirect of a "manual" fetch (an opaque response with status 0), so there
+  // fetch keeps following them with its own rules.
+  const response = await globalThis.fetch(input, isBrowser ? init : { ...init, redirect: "manual" })
   const cookies = response.headers.getSetCookie()
   if (cookies.length < 2) return response
   const headers = new globalThis.Headers(response.headers)
