@@ -16,6 +16,11 @@ import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type { Request } from "./Request.js"
 import type * as Undici from "undici"
+// `#nodeHttpClient` loads undici on first use under the `node` condition, so that this module (and
+// `layer` / `layerFetch`) work without the optional peer `@effect/platform-node`
+// (test/OptionalPeers.test.ts checks that no static import reaches it), and is a stub elsewhere,
+// so bundles for browsers and edge runtimes never contain undici (see package.json `imports`).
+import * as NodeClient from "#nodeHttpClient"
 import * as internal from "./internal/httpClientTransport.js"
 import type { TransportError } from "./TransportError.js"
 
@@ -175,12 +180,6 @@ export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = L
   Effect.map(HttpClient.HttpClient, make)
 )
 
-// Loaded on first use so that this module (and `layer` / `layerFetch`) work without the optional
-// peer `@effect/platform-node` (test/OptionalPeers.test.ts checks that no static import reaches it).
-// `#nodeHttpClient` is undici under the `node` condition and a stub elsewhere, so bundles for
-// browsers and edge runtimes never contain undici (see package.json `imports`).
-const loadNode = Effect.promise(() => import("#nodeHttpClient"))
-
 /**
  * Node: the transport on undici with a dedicated `Agent` (destroyed with the layer). Redirects are
  * followed up to 10 hops, as reqwest does by default.
@@ -188,10 +187,7 @@ const loadNode = Effect.promise(() => import("#nodeHttpClient"))
  * @since 0.1.0
  * @category layers
  */
-export const layerNode: Layer.Layer<HttpTransport> = Layer.scoped(
-  HttpTransport,
-  Effect.flatMap(loadNode, (node) => node.makeWithAgent)
-)
+export const layerNode: Layer.Layer<HttpTransport> = Layer.scoped(HttpTransport, NodeClient.makeWithAgent)
 
 /**
  * Node: the transport on a given undici `Dispatcher` (custom CA `Agent`, `ProxyAgent`, ...), with
@@ -203,7 +199,7 @@ export const layerNode: Layer.Layer<HttpTransport> = Layer.scoped(
 export const layerNodeWithDispatcher = (dispatcher: Undici.Dispatcher): Layer.Layer<HttpTransport> =>
   Layer.effect(
     HttpTransport,
-    Effect.map(loadNode, (node) => node.makeWithDispatcher(dispatcher))
+    Effect.suspend(() => NodeClient.makeWithDispatcher(dispatcher))
   )
 
 /**
