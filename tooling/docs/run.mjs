@@ -4,13 +4,21 @@
 // running this in CI keeps the reference complete and its examples compiling.
 import { spawnSync } from "node:child_process"
 import { existsSync, readdirSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { delimiter, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, "..", "..")
 const docgen = join(here, "node_modules", ".bin", "docgen")
 const only = process.argv.slice(2)
+// docgen type-checks the examples with `tsc` and runs them with `tsx`, both looked up on PATH.
+// The examples import the workspace packages through the `@codex/source` condition (their src/), so
+// no build is needed.
+const env = {
+  ...process.env,
+  PATH: [join(here, "node_modules", ".bin"), process.env.PATH].join(delimiter),
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, "--conditions=@codex/source"].filter(Boolean).join(" ")
+}
 
 const failed = []
 for (const name of readdirSync(join(root, "packages")).sort()) {
@@ -18,7 +26,7 @@ for (const name of readdirSync(join(root, "packages")).sort()) {
   if (!existsSync(join(dir, "docgen.json"))) continue
   if (only.length > 0 && !only.includes(name)) continue
   console.log(`docs: @codex/${name}`)
-  const run = spawnSync(docgen, [], { cwd: dir, stdio: "inherit" })
+  const run = spawnSync(docgen, [], { cwd: dir, stdio: "inherit", env })
   if (run.status !== 0) failed.push(name)
 }
 if (failed.length > 0) {
