@@ -46,7 +46,8 @@
  * )
  * const ModelLive = CodexLanguageModel.layer({ model: "gpt-5" }).pipe(Layer.provide(ResponsesLive))
  *
- * Effect.runPromise(Effect.provide(program, ModelLive)).then(console.log)
+ * // Run it with `NodeRuntime.runMain(main)` (OPENAI_API_KEY set).
+ * export const main = Effect.provide(program, ModelLive)
  * ```
  *
  * @since 0.1.0
@@ -133,6 +134,8 @@ declare module "@effect/ai/Response" {
 export class Config extends Context.Tag("@codex/ai/CodexLanguageModel/Config")<Config, Config.Service>() {}
 
 /**
+ * Types of the {@link Config} service: the request settings it carries.
+ *
  * @since 0.1.0
  */
 export declare namespace Config {

@@ -1,5 +1,5 @@
 /**
- * Errors of the API layer, with the display strings of the reference crate:
+ * Errors of the API layer, with the same display strings as the Codex CLI:
  *
  * | `_tag` | message |
  * | --- | --- |
@@ -23,22 +23,34 @@ import type * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 
 /**
+ * Marks {@link ApiError} values; used by {@link isApiError}.
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@codex/api/ApiError")
 
 /**
+ * The type of {@link TypeId}.
+ *
  * @since 0.1.0
  * @category type ids
  */
 export type TypeId = typeof TypeId
 
 /**
+ * The request failed in the transport: HTTP status, timeout, network or build error (see
+ * `TransportError`).
+ *
  * @since 0.1.0
  * @category errors
  */
 export class Transport extends Data.TaggedError("Transport")<{ readonly error: TransportError }> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return this.error.message
@@ -46,12 +58,17 @@ export class Transport extends Data.TaggedError("Transport")<{ readonly error: T
 }
 
 /**
- * Kept for API compatibility with the reference (never produced by the clients here).
+ * Kept for API compatibility with the Codex CLI (never produced by the clients here).
  *
  * @since 0.1.0
  * @category errors
  */
 export class Api extends Data.TaggedError("Api")<{ readonly status: number; readonly reason: string }> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `api error ${this.status}: ${this.reason}`
@@ -59,10 +76,18 @@ export class Api extends Data.TaggedError("Api")<{ readonly status: number; read
 }
 
 /**
+ * The response stream failed: it closed early, timed out while idle, or carried an event that could
+ * not be read.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class Stream extends Data.TaggedError("Stream")<{ readonly reason: string; readonly cause?: unknown }> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `stream error: ${this.reason}`
@@ -81,10 +106,17 @@ export interface ServerSaid {
 }
 
 /**
+ * The conversation no longer fits the model's context window; compact it or start a new one.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceeded")<ServerSaid> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   constructor(args: ServerSaid = {}) {
     super(args)
@@ -95,10 +127,17 @@ export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceed
 }
 
 /**
+ * The account has run out of quota.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<ServerSaid> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   constructor(args: ServerSaid = {}) {
     super(args)
@@ -109,10 +148,17 @@ export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<ServerSaid>
 }
 
 /**
+ * The account's plan does not include this usage.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class UsageNotIncluded extends Data.TaggedError("UsageNotIncluded")<ServerSaid> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   constructor(args: ServerSaid = {}) {
     super(args)
@@ -132,6 +178,11 @@ export class Retryable extends Data.TaggedError("Retryable")<{
   readonly reason: string
   readonly delay?: Duration.Duration | undefined
 }> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `retryable error: ${this.reason}`
@@ -139,10 +190,17 @@ export class Retryable extends Data.TaggedError("Retryable")<{
 }
 
 /**
+ * The request was rate limited; `reason` says which limit.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class RateLimit extends Data.TaggedError("RateLimit")<{ readonly reason: string }> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `rate limit: ${this.reason}`
@@ -150,10 +208,17 @@ export class RateLimit extends Data.TaggedError("RateLimit")<{ readonly reason: 
 }
 
 /**
+ * The server rejected the request as invalid; `reason` is its explanation.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{ readonly reason: string }> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `invalid request: ${this.reason}`
@@ -161,10 +226,17 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{ readonl
 }
 
 /**
+ * The request was flagged by the cybersecurity policy.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class CyberPolicy extends Data.TaggedError("CyberPolicy")<{ readonly reason: string }> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `cyber policy: ${this.reason}`
@@ -172,10 +244,17 @@ export class CyberPolicy extends Data.TaggedError("CyberPolicy")<{ readonly reas
 }
 
 /**
+ * The model is at capacity; try again later.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class ServerOverloaded extends Data.TaggedError("ServerOverloaded")<ServerSaid> {
+  /**
+   * Marks the value as an `ApiError` (see `isApiError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   constructor(args: ServerSaid = {}) {
     super(args)
@@ -186,6 +265,9 @@ export class ServerOverloaded extends Data.TaggedError("ServerOverloaded")<Serve
 }
 
 /**
+ * Every error the API clients fail with. Match on `_tag`, or turn it into a {@link
+ * CodexError.CodexError} with `CodexError.mapApiError`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -203,18 +285,24 @@ export type ApiError =
   | ServerOverloaded
 
 /**
+ * `true` if the value is an {@link ApiError}.
+ *
  * @since 0.1.0
  * @category refinements
  */
 export const isApiError = (u: unknown): u is ApiError => Predicate.hasProperty(u, TypeId)
 
 /**
+ * Wraps a transport failure (connection, timeout, HTTP status) as an {@link ApiError}.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const fromTransport = (error: TransportError): ApiError => new Transport({ error })
 
 /**
+ * A stream failure with a reason (e.g. the stream closed before `response.completed`).
+ *
  * @since 0.1.0
  * @category constructors
  */

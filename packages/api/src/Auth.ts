@@ -17,6 +17,8 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 
 /**
+ * The auth headers could not be built (e.g. a token that is not a valid header value).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -27,6 +29,9 @@ export class AuthBuildError extends Data.TaggedError("AuthBuildError")<{ readonl
 }
 
 /**
+ * The auth headers could not be obtained right now (e.g. a token refresh failed); retrying may
+ * help.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -37,12 +42,17 @@ export class AuthTransientError extends Data.TaggedError("AuthTransientError")<{
 }
 
 /**
+ * An error of the auth service.
+ *
  * @since 0.1.0
  * @category errors
  */
 export type AuthError = AuthBuildError | AuthTransientError
 
 /**
+ * Adds authentication headers to outgoing requests. Provide it with {@link layerApiKeyConfig},
+ * {@link layerBearer} or {@link layerNone}.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -54,12 +64,17 @@ export interface Service {
 }
 
 /**
+ * The auth service tag. Every client adds its headers to each request.
+ *
  * @since 0.1.0
  * @category tags
  */
 export class AuthProvider extends Context.Tag("@codex/api/AuthProvider")<AuthProvider, Service>() {}
 
 /**
+ * A bearer token and, optionally, the ChatGPT account id (sent as `ChatGPT-Account-ID`) and the
+ * FedRAMP flag.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -140,8 +155,8 @@ export const none: Service = {
 }
 
 /**
- * Whether (and under which name) a provider attaches an `Authorization` header, as the reference's
- * `auth_header_telemetry`.
+ * Whether (and under which name) a provider attaches an `Authorization` header, as the Codex CLI
+ * reports it in telemetry.
  *
  * @since 0.1.0
  * @category telemetry
@@ -157,6 +172,8 @@ export const headerTelemetry = (
   )
 
 /**
+ * A layer providing the given auth service.
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -164,12 +181,36 @@ export const layer = (service: Service): Layer.Layer<AuthProvider> =>
   Layer.merge(Layer.succeed(AuthProvider, service), layerRedactHeaders)
 
 /**
+ * A layer sending `Authorization: Bearer <token>` (and the ChatGPT account id, when given).
+ *
  * @since 0.1.0
  * @category layers
  */
 export const layerBearer = (options: BearerOptions): Layer.Layer<AuthProvider> => layer(bearer(options))
 
 /**
+ * A layer sending no auth headers: for local servers, proxies or mocks that need no key.
+ *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Provider from "@codex/api/Provider"
+ * import * as Responses from "@codex/api/Responses"
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import { Layer } from "effect"
+ *
+ * // A local server or proxy that needs no key: no Authorization header is sent.
+ * export const ClientLive = Responses.layer.pipe(
+ *   Layer.provide(
+ *     Layer.mergeAll(
+ *       Provider.layer(Provider.make({ baseUrl: "http://127.0.0.1:8080/v1" })),
+ *       Auth.layerNone,
+ *       HttpTransport.layerNode
+ *     )
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -177,6 +218,20 @@ export const layerNone: Layer.Layer<AuthProvider> = layer(none)
 
 /**
  * API key from `OPENAI_API_KEY` (read as `Redacted`).
+ *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Provider from "@codex/api/Provider"
+ * import * as Responses from "@codex/api/Responses"
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import { Layer } from "effect"
+ *
+ * // `Authorization: Bearer $OPENAI_API_KEY`; fails with a ConfigError when the variable is not set.
+ * export const ClientLive = Responses.layer.pipe(
+ *   Layer.provide(Layer.mergeAll(Provider.layerConfig, Auth.layerApiKeyConfig, HttpTransport.layerNode))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers

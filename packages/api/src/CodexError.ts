@@ -1,12 +1,12 @@
 /**
  * The errors a Codex caller acts on, and {@link mapApiError}, which classifies an {@link ApiError}
- * the way the reference's `map_api_error` does (HTTP status, JSON error body, headers).
+ * the way the Codex CLI does (HTTP status, JSON error body, headers).
  *
- * Improvements over the reference: every error mapped from an HTTP response keeps what the server
+ * Improvements over the Codex CLI: every error mapped from an HTTP response keeps what the server
  * said — `status`, `url`, `body`, its `error.message` (`serverMessage`, also shown in the message),
  * the request id (`x-request-id` ?? `x-oai-request-id`) and, when the headers carry one, the
  * rate-limit snapshot of the active limit family; the errors of a `response.failed` event keep its
- * `error.message` too. An unexpected `4xx` other than `408` / `409` is not retryable (the reference
+ * `error.message` too. An unexpected `4xx` other than `408` / `409` is not retryable (the Codex CLI
  * retries every unexpected status, including `401` and `403`), and a `429` says it was rate limited
  * rather than "exceeded retry limit" (429 is retried only when the provider opts in).
  *
@@ -32,12 +32,16 @@ import type { ApiError } from "./ApiError.js"
 import * as RateLimits from "./RateLimits.js"
 
 /**
+ * Marks {@link CodexError} values; used by {@link isCodexError}.
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@codex/api/CodexError")
 
 /**
+ * The type of {@link TypeId}.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -77,6 +81,11 @@ const said = (details: { readonly serverMessage?: string | undefined }): string 
  * @category errors
  */
 export class ServerOverloaded extends Data.TaggedError("ServerOverloaded")<HttpDetails> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `the selected model is at capacity${said(this)}; try again later or pick a different model${where(this)}`
@@ -93,6 +102,11 @@ export class ServerOverloaded extends Data.TaggedError("ServerOverloaded")<HttpD
  * @category errors
  */
 export class CyberPolicy extends Data.TaggedError("CyberPolicy")<HttpDetails & { readonly reason: string }> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `${this.reason}${where(this)}`
@@ -109,6 +123,11 @@ export class CyberPolicy extends Data.TaggedError("CyberPolicy")<HttpDetails & {
  * @category errors
  */
 export class InvalidImageRequest extends Data.TaggedError("InvalidImageRequest")<HttpDetails> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `the request contains an image the server could not read${said(this)}; remove or replace it${where(this)}`
@@ -126,6 +145,11 @@ export class InvalidImageRequest extends Data.TaggedError("InvalidImageRequest")
  * @category errors
  */
 export class InvalidRequest extends Data.TaggedError("InvalidRequest")<HttpDetails & { readonly reason: string }> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `invalid request: ${this.serverMessage ?? this.reason}${where(this)}`
@@ -136,10 +160,17 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<HttpDetai
 }
 
 /**
+ * The server reported an internal error; retryable.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class InternalServerError extends Data.TaggedError("InternalServerError")<HttpDetails> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `the server had an internal error${said(this)}; retry shortly${where(this)}`
@@ -163,6 +194,11 @@ export class UsageLimitReached extends Data.TaggedError("UsageLimitReached")<
     readonly rateLimitReachedType?: RateLimits.RateLimitReachedType | undefined
   }
 > {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     const plan = this.planType === undefined ? "" : ` for the ${this.planType} plan`
@@ -182,6 +218,11 @@ export class UsageLimitReached extends Data.TaggedError("UsageLimitReached")<
  * @category errors
  */
 export class UsageNotIncluded extends Data.TaggedError("UsageNotIncluded")<HttpDetails> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `Codex usage is not included in this plan${said(this)}; upgrade the plan or use an API key${where(this)}`
@@ -200,6 +241,11 @@ export class UsageNotIncluded extends Data.TaggedError("UsageNotIncluded")<HttpD
  * @category errors
  */
 export class RetryLimit extends Data.TaggedError("RetryLimit")<HttpDetails & { readonly status: number }> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return this.status === 429
@@ -228,6 +274,11 @@ export class UnexpectedStatus extends Data.TaggedError("UnexpectedStatus")<
     readonly identityErrorCode?: string | undefined
   }
 > {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `unexpected status ${this.status}: ${this.serverMessage ?? this.body}${suffix("url", this.url)}${suffix("cf-ray", this.cfRay)}${suffix(
@@ -241,10 +292,17 @@ export class UnexpectedStatus extends Data.TaggedError("UnexpectedStatus")<
 }
 
 /**
+ * The request timed out; retryable.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{}> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return "request timed out"
@@ -264,6 +322,11 @@ export class Stream extends Data.TaggedError("Stream")<{
   readonly reason: string
   readonly delay?: Duration.Duration | undefined
 }> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `stream disconnected before completion: ${this.reason}`
@@ -274,12 +337,20 @@ export class Stream extends Data.TaggedError("Stream")<{
 }
 
 /**
+ * The conversation no longer fits the model's context window; compact it or start a new one. Not
+ * retryable.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceeded")<{
   readonly serverMessage?: string | undefined
 }> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   constructor(args: { readonly serverMessage?: string | undefined } = {}) {
     super(args)
@@ -293,12 +364,19 @@ export class ContextWindowExceeded extends Data.TaggedError("ContextWindowExceed
 }
 
 /**
+ * The account has run out of quota. Not retryable.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<{
   readonly serverMessage?: string | undefined
 }> {
+  /**
+   * Marks the value as a `CodexError` (see `isCodexError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   constructor(args: { readonly serverMessage?: string | undefined } = {}) {
     super(args)
@@ -312,6 +390,9 @@ export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<{
 }
 
 /**
+ * The errors a Codex client shows a user, each with a readable `message` and `isRetryable`. Get one
+ * from an `ApiError` with {@link mapApiError}.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -331,6 +412,8 @@ export type CodexError =
   | QuotaExceeded
 
 /**
+ * `true` if the value is a {@link CodexError}.
+ *
  * @since 0.1.0
  * @category refinements
  */
@@ -504,6 +587,27 @@ const fromTransport = (error: TransportError.TransportError): CodexError => {
  * {@link InvalidImageRequest} (invalid image text), else {@link InvalidRequest} with the whole body;
  * `500` → {@link InternalServerError}; `429` → {@link UsageLimitReached} / {@link UsageNotIncluded}
  * by `error.type`, else {@link RetryLimit}; any other status → {@link UnexpectedStatus}.
+ *
+ * @example
+ * ```ts
+ * import * as CodexError from "@codex/api/CodexError"
+ * import * as Responses from "@codex/api/Responses"
+ * import { Effect, Stream } from "effect"
+ *
+ * // Turn the client's ApiError into a CodexError and react to the cases you care about.
+ * export const answer = Effect.gen(function* () {
+ *   const client = yield* Responses.ResponsesClient
+ *   return yield* client
+ *     .stream({ model: "gpt-5", input: "Say hello" })
+ *     .pipe(Stream.runFold("", (text, event) => (event._tag === "OutputTextDelta" ? text + event.delta : text)))
+ * }).pipe(
+ *   Effect.mapError(CodexError.mapApiError),
+ *   Effect.catchTags({
+ *     ContextWindowExceeded: () => Effect.succeed("(conversation too long: compact it and retry)"),
+ *     QuotaExceeded: (error) => Effect.fail(error)
+ *   })
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category mapping

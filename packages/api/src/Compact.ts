@@ -66,6 +66,8 @@ export const CompactionInput = Schema.Struct({
 })
 
 /**
+ * The body of a compaction request: the model, instructions and the conversation items to compact.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -80,6 +82,8 @@ export type CompactionInput = typeof CompactionInput.Type
 export const CompactResponse = Schema.Struct({ output: Schema.Array(ResponseItem.ResponseItemFromWire) })
 
 /**
+ * Per-call options: extra headers and an optional whole-request timeout (none by default).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -90,6 +94,8 @@ export interface CompactOptions {
 }
 
 /**
+ * The compact client: asks the server to compact a conversation's history into fewer items.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -107,6 +113,8 @@ export interface Service {
 }
 
 /**
+ * The compact client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -156,6 +164,8 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
 )
 
 /**
+ * A layer providing the {@link CompactClient}, from the transport, auth and provider.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -4,7 +4,7 @@
  * (`POST {base}/files/{id}/uploaded`, polled every 250 ms for up to 30 s). The result's `uri` is
  * `sediment://<file_id>`.
  *
- * As in the reference, this bypasses the provider (no provider headers, no retries): each request
+ * As in the Codex CLI, this bypasses the provider (no provider headers, no retries): each request
  * only carries the auth headers (none on the upload `PUT`) and has a 60 s timeout. It still goes
  * through the {@link HttpTransport} service, and the file is streamed, never read into memory whole.
  *
@@ -40,6 +40,8 @@ import { withDefaultAccept } from "./internal/headers.js"
 export const uploadLimitBytes = 536_870_912
 
 /**
+ * The prefix of the URI of an uploaded file (`sediment://`).
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -78,6 +80,9 @@ export const finalizeRetryDelay: Duration.Duration = Duration.millis(250)
 export const fileUri = (fileId: string): string => `${fileUriPrefix}${fileId}`
 
 /**
+ * A file uploaded with {@link uploadLocalFile}: its id, `sediment://` URI, download URL, name,
+ * size, MIME type and local path.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -112,7 +117,7 @@ export type OpenAiFileErrorReason =
   | "UploadFailed"
 
 /**
- * An upload failure; `message` is the reference text for its `reason`.
+ * An upload failure; `message` is the text the Codex CLI shows for its `reason`.
  *
  * @since 0.1.0
  * @category errors
@@ -132,6 +137,9 @@ export class OpenAiFileError extends Data.TaggedError("OpenAiFileError")<{
 }
 
 /**
+ * The files client: uploads local files to the ChatGPT backend so they can be referenced in
+ * requests.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -141,6 +149,8 @@ export interface Service {
 }
 
 /**
+ * The files client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -356,6 +366,38 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
 )
 
 /**
+ * A layer providing the {@link FilesClient}, from the transport, auth and a `FileSystem`.
+ *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Files from "@codex/api/Files"
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * // Upload a local file to the ChatGPT backend and get the URI to reference it by.
+ * const program = Effect.gen(function* () {
+ *   const files = yield* Files.FilesClient
+ *   const uploaded = yield* files.uploadLocalFile("https://chatgpt.com/backend-api", "./report.pdf")
+ *   return uploaded.uri // sediment://<file id>
+ * })
+ *
+ * export const main = program.pipe(
+ *   Effect.provide(
+ *     Files.layer.pipe(
+ *       Layer.provide(
+ *         Layer.mergeAll(
+ *           Auth.layerBearer({ token: Redacted.make("<access token>") }),
+ *           HttpTransport.layerNode,
+ *           NodeFileSystem.layer
+ *         )
+ *       )
+ *     )
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -18,24 +18,32 @@ import { execute } from "./internal/endpointSession.js"
 import type * as Provider from "./Provider.js"
 
 /**
+ * The path of the image generation endpoint, relative to the base URL.
+ *
  * @since 0.1.0
  * @category constants
  */
 export const generationsPath = "images/generations"
 
 /**
+ * The path of the image edit endpoint, relative to the base URL.
+ *
  * @since 0.1.0
  * @category constants
  */
 export const editsPath = "images/edits"
 
 /**
+ * Schema of the background setting of a generated image.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ImageBackground = Schema.Literal("transparent", "opaque", "auto")
 
 /**
+ * Schema of the quality setting of a generated image.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -50,6 +58,8 @@ export const ImageQuality = Schema.Literal("low", "medium", "high", "auto")
 export const ImageUrl = Schema.Struct({ image_url: Schema.String })
 
 /**
+ * Schema of an image generation request.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -63,12 +73,16 @@ export const ImageGenerationRequest = Schema.Struct({
 })
 
 /**
+ * An image generation request: the prompt, model and image settings.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ImageGenerationRequest = typeof ImageGenerationRequest.Type
 
 /**
+ * Schema of an image edit request.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -79,12 +93,16 @@ export const ImageEditRequest = Schema.Struct({
 })
 
 /**
+ * An image edit request: the prompt, the images to edit and the image settings.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ImageEditRequest = typeof ImageEditRequest.Type
 
 /**
+ * Schema of one generated image in a response.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -105,12 +123,16 @@ export const ImageResponse = Schema.Struct({
 })
 
 /**
+ * The answer to an image request: the generated images.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ImageResponse = typeof ImageResponse.Type
 
 /**
+ * Per-call options: extra headers added to (and replacing same-named) provider headers.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -119,6 +141,8 @@ export interface CallOptions {
 }
 
 /**
+ * The images client: generates and edits images.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -133,6 +157,8 @@ export interface Service {
 }
 
 /**
+ * The images client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -176,6 +202,8 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
 )
 
 /**
+ * A layer providing the {@link ImagesClient}, from the transport, auth and provider.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -28,6 +28,8 @@ import type * as Provider from "./Provider.js"
 export const path = "memories/trace_summarize"
 
 /**
+ * Schema of the metadata of a raw memory.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -46,6 +48,8 @@ export const RawMemory = Schema.Struct({
 })
 
 /**
+ * A raw memory to summarize: its id, metadata and items.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -64,12 +68,16 @@ export const MemorySummarizeInput = Schema.Struct({
 })
 
 /**
+ * The body of a summarize request: the model, the raw memories and reasoning settings.
+ *
  * @since 0.1.0
  * @category models
  */
 export type MemorySummarizeInput = typeof MemorySummarizeInput.Type
 
 /**
+ * One summarized memory: the trace summary and the memory summary.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -114,6 +122,8 @@ export const MemorySummarizeOutput: Schema.Schema<MemorySummarizeOutput, typeof 
 export const MemorySummarizeResponse = Schema.Struct({ output: Schema.Array(MemorySummarizeOutput) })
 
 /**
+ * Per-call options: extra headers added to (and replacing same-named) provider headers.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -122,6 +132,8 @@ export interface SummarizeOptions {
 }
 
 /**
+ * The memories client: sends traces to be summarized into memories.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -145,6 +157,8 @@ export interface Service {
 }
 
 /**
+ * The memories client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -185,6 +199,8 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
 )
 
 /**
+ * A layer providing the {@link MemoriesClient}, from the transport, auth and provider.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -26,6 +26,8 @@ import type * as Provider from "./Provider.js"
 export const path = "models"
 
 /**
+ * The result of listing models: the models and the `ETag` header, if the server sent one.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -36,6 +38,8 @@ export interface ModelsList {
 }
 
 /**
+ * Per-call options: extra headers added to (and replacing same-named) provider headers.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -44,6 +48,8 @@ export interface ListOptions {
 }
 
 /**
+ * The models client: lists the models available to the account.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,6 +63,8 @@ export interface Service {
 }
 
 /**
+ * The models client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -108,6 +116,8 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
 )
 
 /**
+ * A layer providing the {@link ModelsClient}, from the transport, auth and provider.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -19,6 +19,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 
 /**
+ * Retry settings of a provider: how many retries, the base delay of the exponential backoff, and
+ * which failures are retried (HTTP 429, 5xx, transport errors).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -33,13 +36,17 @@ export interface RetryConfig {
 }
 
 /**
+ * Where requests go and how: name, base URL, query parameters, static headers, retry settings and
+ * the stream idle timeout. Build one with {@link make} or read it from the environment with {@link
+ * layerConfig}.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Provider {
   readonly name: string
   readonly baseUrl: string
-  /** Appended to every URL as `k=v` pairs in insertion order, not URL-encoded (as the reference). */
+  /** Appended to every URL as `k=v` pairs in insertion order, not URL-encoded (as the Codex CLI does). */
   readonly queryParams?: Readonly<Record<string, string>> | undefined
   readonly headers: Headers.Headers
   readonly retry: RetryConfig
@@ -64,6 +71,9 @@ export interface Provider {
 }
 
 /**
+ * The service tag of the provider every client uses. Provide it with {@link layer} or {@link
+ * layerConfig}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -121,6 +131,21 @@ export const websocketConnectTimeout = (provider: Provider): Duration.Duration =
  * Builds a provider; omitted fields take the defaults (name `openai`, base `https://api.openai.com/v1`,
  * no headers, {@link defaultRetryConfig}, idle timeout 300 000 ms).
  *
+ * @example
+ * ```ts
+ * import * as Provider from "@codex/api/Provider"
+ * import { Duration } from "effect"
+ *
+ * // Only what differs from the defaults.
+ * export const local = Provider.make({
+ *   baseUrl: "http://127.0.0.1:8080/v1",
+ *   headers: { "x-team": "docs" },
+ *   streamIdleTimeout: Duration.seconds(30)
+ * })
+ *
+ * export const ProviderLive = Provider.layer(local)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -144,6 +169,8 @@ export const make = (
 }
 
 /**
+ * The provider's retry settings as a `RetryPolicy` of `@codex/client`.
+ *
  * @since 0.1.0
  * @category retry
  */
@@ -220,7 +247,7 @@ export const validateBaseUrl = (baseUrl: string): Effect.Effect<void, InvalidUrl
 
 /**
  * Same URL as {@link urlForPath} with `http→ws`, `https→wss` (other schemes unchanged). The URL is
- * normalized by the WHATWG parser, as the reference's `Url::parse` does.
+ * normalized by the WHATWG parser, as the Codex CLI does.
  *
  * Kept a plain function so it can be used while building a handshake; it throws {@link InvalidUrl}
  * (a yieldable tagged error) only when the URL does not parse — wrap it in `Effect.try` when the
@@ -273,7 +300,7 @@ export const isAzureResponsesProvider = (name: string, baseUrl?: string | undefi
  */
 export const isAzure = (provider: Provider): boolean => isAzureResponsesProvider(provider.name, provider.baseUrl)
 
-/** Upper bound of `CODEX_REQUEST_MAX_RETRIES`, as the reference caps `request_max_retries`. */
+/** Upper bound of `CODEX_REQUEST_MAX_RETRIES`, as the Codex CLI caps it. */
 const maxRequestRetries = 100
 
 const optionalNonBlank = (name: string) =>
@@ -349,18 +376,33 @@ export const config: Config.Config<Provider> = Config.all({
 /**
  * A layer from configuration (see {@link config}).
  *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Provider from "@codex/api/Provider"
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import { Layer } from "effect"
+ *
+ * // OPENAI_BASE_URL, OPENAI_ORGANIZATION, OPENAI_PROJECT, ... read once when the layer is built.
+ * export const services = Layer.mergeAll(Provider.layerConfig, Auth.layerApiKeyConfig, HttpTransport.layerNode)
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig: Layer.Layer<CurrentProvider, ConfigError.ConfigError> = Layer.effect(CurrentProvider, config)
 
 /**
+ * A layer providing the given provider.
+ *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (provider: Provider): Layer.Layer<CurrentProvider> => Layer.succeed(CurrentProvider, provider)
 
 /**
+ * The provider of the current context.
+ *
  * @since 0.1.0
  * @category accessors
  */

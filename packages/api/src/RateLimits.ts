@@ -1,5 +1,5 @@
 /**
- * Rate-limit snapshots read from HTTP response headers (the reference's `rate_limits.rs`).
+ * Rate-limit snapshots read from HTTP response headers.
  *
  * A limit family `L` (default `codex`) is read from headers prefixed `x-<L lowercased, _ → ->`:
  * `-primary-used-percent`, `-primary-window-minutes`, `-primary-reset-at`, the same for `secondary`,
@@ -8,21 +8,39 @@
  * @since 0.1.0
  */
 import * as Protocol from "@codex/protocol/RateLimits"
-import type {
-  CreditsSnapshot,
-  RateLimitReachedType,
-  RateLimitSnapshot,
-  RateLimitWindow
-} from "@codex/protocol/RateLimits"
 import type * as Headers from "@effect/platform/Headers"
 
 /**
- * The snapshot types of `@codex/protocol` (wire field names).
+ * The account's credits (from `@codex/protocol`, wire field names).
  *
  * @since 0.1.0
  * @category models
  */
-export type { CreditsSnapshot, RateLimitReachedType, RateLimitSnapshot, RateLimitWindow }
+export type CreditsSnapshot = Protocol.CreditsSnapshot
+
+/**
+ * Which limit was reached (from `@codex/protocol`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RateLimitReachedType = Protocol.RateLimitReachedType
+
+/**
+ * A snapshot of the account's rate limits (from `@codex/protocol`, wire field names).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RateLimitSnapshot = Protocol.RateLimitSnapshot
+
+/**
+ * One rate-limit window (from `@codex/protocol`, wire field names).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RateLimitWindow = Protocol.RateLimitWindow
 
 /**
  * The known {@link RateLimitReachedType} values.

@@ -19,6 +19,8 @@ import * as Provider from "./Provider.js"
 import { type RealtimeSessionConfig, sessionUpdateSessionJson } from "./RealtimeSession.js"
 
 /**
+ * The path of the realtime call endpoint, relative to the base URL.
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -33,6 +35,8 @@ export const path = "realtime/calls"
 export const multipartBoundary = "codex-realtime-call-boundary"
 
 /**
+ * The answer to a realtime call: the SDP answer and the call id from the `Location` header.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -44,6 +48,8 @@ export interface RealtimeCallResponse {
 }
 
 /**
+ * Per-call options: extra headers added to (and replacing same-named) provider headers.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -52,6 +58,8 @@ export interface CallOptions {
 }
 
 /**
+ * The realtime call client: starts a WebRTC realtime call from an SDP offer.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -67,6 +75,8 @@ export interface Service {
 }
 
 /**
+ * The realtime call client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -184,6 +194,8 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
 )
 
 /**
+ * A layer providing the {@link RealtimeCallClient}, from the transport, auth and provider.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -40,6 +40,9 @@ export interface TranscriptEntry {
 }
 
 /**
+ * One event of a realtime session, decoded from the server's JSON messages: session updates, audio
+ * and transcript deltas, items, handoff requests, errors and unknown events.
+ *
  * @since 0.1.0
  * @category models
  */

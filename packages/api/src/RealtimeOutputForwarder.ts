@@ -1,5 +1,5 @@
 /**
- * Standalone assistant output forwarding (spec 5.3, upstream #27319): while a realtime conversation
+ * Standalone assistant output forwarding: while a realtime conversation
  * runs and no handoff is active, each completed assistant message of the background agent is sent
  * to the realtime model so it can speak about it.
  *
@@ -122,6 +122,9 @@ export const truncateMiddle = (text: string, maxTokens: number, prefix = ""): st
 export const activeResponseErrorPrefix = "Conversation already has an active response in progress:"
 
 /**
+ * Forwards the background agent's finished assistant messages into a running realtime conversation,
+ * so the realtime model can speak about them.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -1,5 +1,5 @@
 /**
- * The realtime session configuration and the `session` objects built from it (spec 5.2.4): V1
+ * The realtime session configuration and the `session` objects built from it: V1
  * (`quicksilver`) and V2 (`realtime` conversational / `transcription`). Pure functions, shared by the
  * realtime WebSocket (`session.update`) and WebRTC call creation (`sessionUpdateSessionJson`).
  *
@@ -23,6 +23,8 @@ export type RealtimeEventParser = "V1" | "RealtimeV2"
 export type RealtimeSessionMode = "Conversational" | "Transcription"
 
 /**
+ * What the realtime model answers with: `"text"` or `"audio"`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,12 +59,17 @@ export const realtimeVoices = [
 ] as const
 
 /**
+ * A voice of the realtime model (see {@link realtimeVoices}).
+ *
  * @since 0.1.0
  * @category models
  */
 export type RealtimeVoice = (typeof realtimeVoices)[number]
 
 /**
+ * How to start a realtime session: instructions, model, session id, event parser version (V1 or
+ * V2), session mode, output modality and voice.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -190,7 +197,7 @@ export const sessionJson = (config: RealtimeSessionConfig): JsonObject => {
 
 /**
  * `session_update_session_json`: the session object with `id` (the session id) and `model` set when
- * known, in the reference key order (`id`, `type`, `model`, then the rest). WebRTC call creation
+ * known, in the Codex CLI's key order (`id`, `type`, `model`, then the rest). WebRTC call creation
  * sends it with `id` removed.
  *
  * @since 0.1.0

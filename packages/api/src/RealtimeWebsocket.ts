@@ -1,7 +1,7 @@
 /**
- * Realtime conversations over WebSocket (V1 "quicksilver" and V2 "realtime"; spec 5.2).
+ * Realtime conversations over WebSocket (V1 "quicksilver" and V2 "realtime").
  *
- * `connect` opens `{base}/v1/realtime?…` (URL rules in 5.2.2), sends the initial `session.update`
+ * `connect` opens `{base}/v1/realtime?…`, sends the initial `session.update`
  * and returns a {@link RealtimeWebsocketConnection} owned by the caller's scope: closing the scope
  * drops the socket. Writers never wait for a pending `nextEvent` (inbound frames are queued by the
  * socket listeners), and `nextEvent` returns `None` for good once the connection is closed. The
@@ -94,6 +94,9 @@ export interface RealtimeWebsocketConnection {
 }
 
 /**
+ * The realtime client: `connect` opens a realtime WebSocket session and returns a connection to
+ * send audio, text and handoff messages and read {@link RealtimeEvent.RealtimeEvent}s.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -121,6 +124,8 @@ export interface Service {
 }
 
 /**
+ * The realtime client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -519,6 +524,39 @@ export const make = (provider: Provider.Provider): Service => ({
 
 /**
  * The client for the current provider.
+ *
+ * @example
+ * ```ts
+ * import * as Provider from "@codex/api/Provider"
+ * import * as RealtimeWebsocket from "@codex/api/RealtimeWebsocket"
+ * import { Effect, Redacted, Stream } from "effect"
+ *
+ * // Open a V2 realtime session, send one text message and print the events until the session ends.
+ * const program = (apiKey: Redacted.Redacted<string>) =>
+ *   Effect.scoped(
+ *     Effect.gen(function* () {
+ *       const client = yield* RealtimeWebsocket.RealtimeWebsocketClient
+ *       const connection = yield* client.connect(
+ *         {
+ *           instructions: "You are a helpful voice assistant.",
+ *           eventParser: "RealtimeV2",
+ *           sessionMode: "Conversational",
+ *           outputModality: "text",
+ *           voice: "marin"
+ *         },
+ *         { authorization: `Bearer ${Redacted.value(apiKey)}` }
+ *       )
+ *       yield* connection.sendConversationItemCreate("Hello!")
+ *       yield* connection.sendResponseCreate
+ *       yield* connection.events.pipe(Stream.runForEach((event) => Effect.log(event._tag)))
+ *     })
+ *   )
+ *
+ * export const main = program(Redacted.make("sk-...")).pipe(
+ *   Effect.provide(RealtimeWebsocket.layer),
+ *   Effect.provide(Provider.layer(Provider.make({ baseUrl: "https://api.openai.com/v1" })))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers

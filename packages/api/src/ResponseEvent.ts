@@ -1,7 +1,7 @@
 /**
  * The typed events of a Responses stream (HTTP SSE and WebSocket), one variant per
- * `ResponseEvent` variant of the reference crate. Field names are camelCase versions of the
- * reference's (`responseId`, `tokenUsage`, `summaryIndex`, ...).
+ * `ResponseEvent` of the Codex CLI. Field names are camelCase versions of the wire names
+ * (`responseId`, `tokenUsage`, `summaryIndex`, ...).
  *
  * @since 0.1.0
  */
@@ -12,6 +12,9 @@ import type { TokenUsage } from "@codex/protocol/TokenUsage"
 import * as Data from "effect/Data"
 
 /**
+ * One event of a streamed response, decoded from the server's SSE events: created, output items,
+ * text and reasoning deltas, rate limits, model headers and the final completion.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -61,6 +64,8 @@ export type ResponseEvent = Data.TaggedEnum<{
 export const ResponseEvent = Data.taggedEnum<ResponseEvent>()
 
 /**
+ * The `_tag` of a {@link ResponseEvent}, e.g. `"OutputTextDelta"` or `"Completed"`.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -1,8 +1,8 @@
 /**
  * The Responses client over HTTP/SSE: `POST {base}/responses` with `Accept: text/event-stream`,
- * decoded into typed {@link ResponseEvent}s (spec 2.4, 3).
+ * decoded into typed {@link ResponseEvent}s.
  *
- * Differences from the reference crate (deliberate): a complete final SSE event without a trailing
+ * Differences from the Codex CLI (deliberate): a complete final SSE event without a trailing
  * blank line is delivered; `response.failed` / `response.incomplete` / an unparsable
  * `response.completed` fail the stream at once; `Completed` ends the stream without waiting for the
  * server to close the connection, and ending or interrupting the stream aborts the HTTP request.
@@ -55,13 +55,16 @@ export interface RawOptions {
 }
 
 /**
+ * The Responses client: stream a request (typed or a raw JSON body) as {@link
+ * ResponseEvent.ResponseEvent}s, with the provider's retries and idle timeout.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
   /** Streams a raw JSON body. */
   readonly stream: (body: unknown, options?: RawOptions) => Stream.Stream<ResponseEvent, ApiError.ApiError>
-  /** Streams a typed request (headers per spec 2.4.1, body per 2.4.2, Azure item ids per 2.4.3). */
+  /** Streams a typed request: its options become headers, the request the JSON body (with Azure item ids re-attached when needed). */
   readonly streamRequest: (
     request: ResponsesRequest.ResponsesApiRequest,
     options?: ResponsesRequest.ResponsesOptions
@@ -76,13 +79,40 @@ export interface Service {
 }
 
 /**
+ * The Responses client's service tag. Get the client with `yield* ResponsesClient` and provide it
+ * with {@link layer}, or build one directly with {@link make}.
+ *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Provider from "@codex/api/Provider"
+ * import * as Responses from "@codex/api/Responses"
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import { Effect, Layer, Stream } from "effect"
+ *
+ * // Depend on the client as a service; provide it once with `Responses.layer`.
+ * const ask = (question: string) =>
+ *   Effect.gen(function* () {
+ *     const client = yield* Responses.ResponsesClient
+ *     return yield* client
+ *       .stream({ model: "gpt-5", input: question })
+ *       .pipe(Stream.runFold("", (text, event) => (event._tag === "OutputTextDelta" ? text + event.delta : text)))
+ *   })
+ *
+ * const ClientLive = Responses.layer.pipe(
+ *   Layer.provide(Layer.mergeAll(Provider.layerConfig, Auth.layerApiKeyConfig, HttpTransport.layerNode))
+ * )
+ *
+ * export const main = ask("What is Effect?").pipe(Effect.provide(ClientLive))
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
 export class ResponsesClient extends Context.Tag("@codex/api/ResponsesClient")<ResponsesClient, Service>() {}
 
 /**
- * The events announced by the response headers, in the reference order: `ServerModel`
+ * The events announced by the response headers, in the order the Codex CLI emits them: `ServerModel`
  * (`openai-model`), one `RateLimits` per snapshot (always at least the default `codex` one),
  * `ModelsEtag` (`x-models-etag`), `ServerReasoningIncluded` (`x-reasoning-included`).
  *
@@ -105,6 +135,28 @@ const acceptEventStream = (compression: Request.Compression) => (request: Reques
 
 /**
  * Builds the client from the transport, auth and provider in context.
+ *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Provider from "@codex/api/Provider"
+ * import * as Responses from "@codex/api/Responses"
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import { Effect, Layer, Stream } from "effect"
+ *
+ * // Stream a response and collect its text.
+ * const program = Effect.gen(function* () {
+ *   const client = yield* Responses.make
+ *   return yield* client
+ *     .stream({ model: "gpt-5", input: "Say hello", stream: true })
+ *     .pipe(Stream.runFold("", (text, event) => (event._tag === "OutputTextDelta" ? text + event.delta : text)))
+ * })
+ *
+ * // OPENAI_API_KEY and OPENAI_BASE_URL come from the environment (Config).
+ * export const main = program.pipe(
+ *   Effect.provide(Layer.mergeAll(Provider.layerConfig, Auth.layerApiKeyConfig, HttpTransport.layerNode))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -174,6 +226,29 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
 )
 
 /**
+ * A layer providing the {@link ResponsesClient}, built with {@link make} from the transport, auth
+ * and provider services.
+ *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Provider from "@codex/api/Provider"
+ * import * as Responses from "@codex/api/Responses"
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import { Layer } from "effect"
+ *
+ * // A `ResponsesClient` for a local server without auth, over `fetch`.
+ * export const ClientLive = Responses.layer.pipe(
+ *   Layer.provide(
+ *     Layer.mergeAll(
+ *       Provider.layer(Provider.make({ baseUrl: "http://127.0.0.1:8080/v1" })),
+ *       Auth.layerNone,
+ *       HttpTransport.layerFetch
+ *     )
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

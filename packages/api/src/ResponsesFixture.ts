@@ -1,5 +1,5 @@
 /**
- * Offline Responses streams, like the reference's `stream_from_fixture`: SSE text in, the same
+ * Offline Responses streams: SSE text in, the same
  * decoder, event processing and termination rules as {@link ResponsesClient}, no network.
  *
  * @since 0.1.0
@@ -11,11 +11,14 @@ import { decodeBody } from "./internal/responsesSse.js"
 import type { ResponseEvent } from "./ResponseEvent.js"
 
 /**
+ * Options for replaying a recorded SSE stream: the idle timeout between events (default 1 s),
+ * chunking, keeping the stream open, and the largest event.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FixtureOptions {
-  /** Idle timeout between dispatched SSE events. Default 1000 ms (as the reference's unit tests). */
+  /** Idle timeout between dispatched SSE events. Default 1000 ms. */
   readonly idleTimeout?: Duration.DurationInput | undefined
   /** Feed the text in byte chunks of this size (default: one chunk), to exercise chunk boundaries. */
   readonly chunkSize?: number | undefined

@@ -1,7 +1,6 @@
 /**
- * The Responses request body (`ResponsesApiRequest`, spec 2.4.2), its wire form with the reference
- * key order and key rules, the Azure item-id re-attachment (2.4.3) and the per-call options that
- * become headers (2.4.1).
+ * The Responses request body (`ResponsesApiRequest`), its wire form (the Codex CLI's key order and
+ * key rules), the Azure item-id re-attachment and the per-call options that become headers.
  *
  * @since 0.1.0
  */
@@ -50,6 +49,9 @@ export interface TextControls {
 }
 
 /**
+ * The body of a `POST /responses` request (model, instructions, input items, tools, reasoning and
+ * text controls), in camelCase; it is encoded to the wire's snake_case JSON.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -135,8 +137,8 @@ const textToWire = (text: TextControls): Record<string, unknown> => {
 }
 
 /**
- * The JSON body, keys in the reference order. With `azure: true` and `store: true`, item ids are
- * re-attached (spec 2.4.3).
+ * The JSON body, keys in the Codex CLI's order. With `azure: true` and `store: true`, item ids are
+ * re-attached.
  *
  * @since 0.1.0
  * @category encoding

@@ -1,5 +1,5 @@
 /**
- * The Responses API over WebSocket (spec 5.1).
+ * The Responses API over WebSocket: several turns on one connection, one request at a time.
  *
  * `connect` opens `provider.websocketUrlForPath("responses")` with permessage-deflate, remembering
  * the upgrade-response headers. Each `streamRequest` sends one `response.create` frame and streams
@@ -79,7 +79,7 @@ export const fromApiRequest = (request: ResponsesRequest.ResponsesApiRequest): R
 }
 
 /**
- * The `response.create` frame JSON, keys in the reference order.
+ * The `response.create` frame JSON, keys in the order the Codex CLI writes them.
  *
  * @since 0.1.0
  * @category encoding
@@ -306,7 +306,7 @@ export interface ResponsesWebsocketConnection {
   /**
    * Sends `request` and streams its events; the connection-level events (`ServerModel`,
    * `ModelsEtag`, `ServerReasoningIncluded`) come first on every request. `connectionReused` is
-   * informational (telemetry in the reference).
+   * informational (reported to telemetry).
    */
   readonly streamRequest: (
     request: ResponseCreateWsRequest,
@@ -319,6 +319,9 @@ export interface ResponsesWebsocketConnection {
 }
 
 /**
+ * Options for {@link Service.connect}: extra and default headers of the WebSocket handshake, and
+ * where to keep the server's turn state.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -348,6 +351,9 @@ export interface ProbeResult {
 }
 
 /**
+ * The Responses-over-WebSocket client: `connect` opens a connection on which you stream several
+ * turns, one request at a time.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -362,6 +368,8 @@ export interface Service {
 }
 
 /**
+ * The Responses-over-WebSocket client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -724,6 +732,48 @@ export const make: Effect.Effect<Service, never, AuthProvider | Provider.Current
 })
 
 /**
+ * A layer providing the {@link ResponsesWebsocketClient}, from auth and the provider.
+ *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Provider from "@codex/api/Provider"
+ * import * as ResponsesWebsocket from "@codex/api/ResponsesWebsocket"
+ * import { Effect, Layer, Stream } from "effect"
+ *
+ * // Two turns on one connection; the socket closes with the scope.
+ * const turn = (connection: ResponsesWebsocket.ResponsesWebsocketConnection, text: string) =>
+ *   connection
+ *     .streamRequest({
+ *       model: "gpt-5",
+ *       instructions: "Answer briefly.",
+ *       input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
+ *       tools: [],
+ *       toolChoice: "auto",
+ *       parallelToolCalls: false,
+ *       store: false,
+ *       stream: true,
+ *       include: []
+ *     })
+ *     .pipe(Stream.runFold("", (acc, event) => (event._tag === "OutputTextDelta" ? acc + event.delta : acc)))
+ *
+ * const program = Effect.scoped(
+ *   Effect.gen(function* () {
+ *     const client = yield* ResponsesWebsocket.ResponsesWebsocketClient
+ *     const connection = yield* client.connect()
+ *     const first = yield* turn(connection, "Hello")
+ *     const second = yield* turn(connection, "And again")
+ *     return [first, second]
+ *   })
+ * )
+ *
+ * export const main = program.pipe(
+ *   Effect.provide(
+ *     ResponsesWebsocket.layer.pipe(Layer.provide(Layer.mergeAll(Provider.layerConfig, Auth.layerApiKeyConfig)))
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -1,6 +1,6 @@
 /**
  * Search: `POST {base}/alpha/search` with a typed {@link SearchRequest} (wire names, every optional
- * key omitted when absent, keys written in the reference order) returning
+ * key omitted when absent, keys written in the Codex CLI's order) returning
  * `{"encrypted_output": string | null, "output": string}`.
  *
  * @since 0.1.0
@@ -19,6 +19,8 @@ import { execute } from "./internal/endpointSession.js"
 import type * as Provider from "./Provider.js"
 
 /**
+ * The path of the search endpoint, relative to the base URL.
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -37,36 +39,48 @@ export const SearchQuery = Schema.Struct({
 })
 
 /**
+ * Schema of a search command that opens a page.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const OpenOperation = Schema.Struct({ ref_id: Schema.String, lineno: Schema.optional(Schema.Int) })
 
 /**
+ * Schema of a search command that follows a link on a page.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ClickOperation = Schema.Struct({ ref_id: Schema.String, id: Schema.Int })
 
 /**
+ * Schema of a search command that finds text in a page.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const FindOperation = Schema.Struct({ ref_id: Schema.String, pattern: Schema.String })
 
 /**
+ * Schema of a search command that takes a screenshot of a page.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ScreenshotOperation = Schema.Struct({ ref_id: Schema.String, pageno: Schema.Int })
 
 /**
+ * Schema of the asset type of a finance lookup.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const FinanceAssetType = Schema.Literal("equity", "fund", "crypto", "index")
 
 /**
+ * Schema of a finance lookup command.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -77,6 +91,8 @@ export const FinanceOperation = Schema.Struct({
 })
 
 /**
+ * Schema of a weather lookup command.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -87,24 +103,32 @@ export const WeatherOperation = Schema.Struct({
 })
 
 /**
+ * Schema of the name of a sports lookup tool.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const SportsToolName = Schema.Literal("sports")
 
 /**
+ * Schema of the function of a sports lookup.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const SportsFunction = Schema.Literal("schedule", "standings")
 
 /**
+ * Schema of the league of a sports lookup.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const SportsLeague = Schema.Literal("nba", "wnba", "nfl", "nhl", "mlb", "epl", "ncaamb", "ncaawb", "ipl")
 
 /**
+ * Schema of a sports lookup command.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -129,12 +153,16 @@ export const SportsOperation = Schema.Struct({
 export const TimeOperation = Schema.Struct({ utc_offset: Schema.String })
 
 /**
+ * Schema of the requested answer length.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const SearchResponseLength = Schema.Literal("short", "medium", "long")
 
 /**
+ * Schema of the commands of a search request.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -153,12 +181,16 @@ export const SearchCommands = Schema.Struct({
 })
 
 /**
+ * Schema of the type of a user location.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const LocationType = Schema.Literal("approximate")
 
 /**
+ * Schema of the user's approximate location.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -171,12 +203,16 @@ export const ApproximateLocation = Schema.Struct({
 })
 
 /**
+ * Schema of the search context size.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const SearchContextSize = Schema.Literal("low", "medium", "high")
 
 /**
+ * Schema of the search filters (e.g. allowed domains).
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -186,6 +222,8 @@ export const SearchFilters = Schema.Struct({
 })
 
 /**
+ * Schema of the image settings of a search.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -195,12 +233,16 @@ export const SearchImageSettings = Schema.Struct({
 })
 
 /**
+ * Schema of a caller allowed to use the search.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const AllowedCaller = Schema.Literal("direct", "shell", "code_interpreter")
 
 /**
+ * Schema of the search settings.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -222,6 +264,8 @@ export const SearchSettings = Schema.Struct({
 export const SearchInput = Schema.Union(Schema.String, Schema.Array(ResponseItem.ResponseItemFromWire))
 
 /**
+ * Schema of a search request.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -236,12 +280,16 @@ export const SearchRequest = Schema.Struct({
 })
 
 /**
+ * A search request: the commands to run and the search settings.
+ *
  * @since 0.1.0
  * @category models
  */
 export type SearchRequest = typeof SearchRequest.Type
 
 /**
+ * Schema of a search response.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -251,12 +299,16 @@ export const SearchResponse = Schema.Struct({
 })
 
 /**
+ * A search response: the output and, optionally, the encrypted output.
+ *
  * @since 0.1.0
  * @category models
  */
 export type SearchResponse = typeof SearchResponse.Type
 
 /**
+ * Per-call options: extra headers added to (and replacing same-named) provider headers.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -265,6 +317,9 @@ export interface CallOptions {
 }
 
 /**
+ * The search client: its methods send the request and decode the answer, failing with a typed
+ * `ApiError`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -277,6 +332,8 @@ export interface Service {
 }
 
 /**
+ * The search client's service tag; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -307,6 +364,8 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
 )
 
 /**
+ * A layer providing the {@link SearchClient}, from the transport, auth and provider.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -1,5 +1,5 @@
 /**
- * Per-poll telemetry of a Responses SSE stream (`SseTelemetry::on_sse_poll` of the reference): one
+ * Per-poll telemetry of a Responses SSE stream (as the Codex CLI reports it): one
  * call each time the stream reads its next SSE event, with what the read produced and how long it
  * waited. Events that arrived in the same network chunk are read at once (duration zero after the
  * first). The default does nothing and costs nothing per event.
@@ -28,12 +28,17 @@ export type SsePollResult = Data.TaggedEnum<{
 }>
 
 /**
+ * Constructors of the poll results reported in {@link SsePoll}.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const SsePollResult = Data.taggedEnum<SsePollResult>()
 
 /**
+ * What {@link Service.onSsePoll} receives for each read of the next SSE event: how long it waited
+ * and what it got.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -44,6 +49,9 @@ export interface SsePoll {
 }
 
 /**
+ * Hook called for each SSE poll of a streaming response. Provide your own implementation to record
+ * metrics; the default does nothing.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -70,12 +78,16 @@ export class SseTelemetry extends Context.Reference<SseTelemetry>()("@codex/api/
 }) {}
 
 /**
+ * Builds the telemetry service from your hook.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (onSsePoll: (poll: SsePoll) => Effect.Effect<void>): Service => ({ onSsePoll })
 
 /**
+ * A layer providing your telemetry hook.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -1,5 +1,5 @@
 /**
- * Telemetry of Responses over WebSocket (`WebsocketTelemetry` of the reference): `onWsRequest` once
+ * Telemetry of Responses over WebSocket (as the Codex CLI reports it): `onWsRequest` once
  * per request sent (how long the send took, its error, whether the connection was reused) and
  * `onWsEvent` once per inbound frame read while a response streams (what the read produced and how
  * long it waited; frames already buffered report zero). The default does nothing and costs nothing
@@ -14,6 +14,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
 /**
+ * What {@link Service.onWsRequest} receives for each request sent over a WebSocket: how long the
+ * send took, why it failed if it did, and whether the connection was reused.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -50,12 +53,17 @@ export type WsEventResult = Data.TaggedEnum<{
 }>
 
 /**
+ * Constructors of the event results reported in {@link WsEvent}.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const WsEventResult = Data.taggedEnum<WsEventResult>()
 
 /**
+ * What {@link Service.onWsEvent} receives for each event received over a WebSocket: the outcome and
+ * how long the wait took.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -65,6 +73,9 @@ export interface WsEvent {
 }
 
 /**
+ * Hooks called for WebSocket requests and events. Provide your own implementation to record
+ * metrics; the default does nothing.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -92,12 +103,16 @@ export class WebsocketTelemetry extends Context.Reference<WebsocketTelemetry>()(
 }) {}
 
 /**
+ * Builds the telemetry service from your hooks.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (service: Partial<Service>): Service => ({ ...noop, ...service })
 
 /**
+ * A layer providing your telemetry hooks.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -14,6 +14,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 
 /**
+ * TLS settings for a WebSocket connection: extra trusted certificates on top of Node's roots.
+ *
  * @since 0.1.0
  * @category models
  */

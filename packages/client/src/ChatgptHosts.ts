@@ -1,5 +1,5 @@
 /**
- * The ChatGPT host check (`is_allowed_chatgpt_host` of the reference crate): which hosts may receive
+ * The ChatGPT host check: which hosts may receive
  * ChatGPT-only state such as the Cloudflare cookies of {@link CloudflareCookies}.
  *
  * @since 0.1.0

@@ -1,6 +1,5 @@
 /**
- * The ChatGPT Cloudflare cookie jar (`with_chatgpt_cloudflare_cookie_store` of the reference
- * crate). Cloudflare in front of ChatGPT hands out bot-management cookies (`__cf_bm`, `_cfuvid`,
+ * The ChatGPT Cloudflare cookie jar, as the Codex CLI keeps it. Cloudflare in front of ChatGPT hands out bot-management cookies (`__cf_bm`, `_cfuvid`,
  * `cf_clearance`, ...) and expects them back; without them requests get challenged. The jar keeps
  * only those cookies, and only for `https` URLs on a ChatGPT host (see {@link ChatgptHosts}):
  * every other cookie — sessions, auth, anything for another host — is dropped when stored and
@@ -159,6 +158,9 @@ const pathMatches = (requestPath: string, cookiePath: string): boolean =>
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * The cookie jar: stores the Cloudflare cookies of a response and returns the `Cookie` header for a
+ * request.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -179,6 +181,8 @@ export interface Service {
 }
 
 /**
+ * Options for the cookie jar: the clock used for cookie expiry (default `Date.now`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -301,7 +305,7 @@ export const make = (options?: Options): Service => {
 }
 
 /**
- * The process-global jar shared by every transport decorated without its own jar, as the reference
+ * The process-global jar shared by every transport decorated without its own jar, as the Codex CLI
  * shares one store between all clients built with it.
  *
  * @since 0.1.0
@@ -334,7 +338,7 @@ export const layer = (options?: Options): Layer.Layer<CloudflareCookieJar> =>
 // ---------------------------------------------------------------------------------------------
 
 const addCookies = (jar: Service, request: Request.Request): Request.Request => {
-  // As reqwest: a Cookie header set by the caller is left alone.
+  // As in the Codex CLI: a Cookie header set by the caller is left alone.
   if (request.headers.cookie !== undefined) return request
   const header = jar.cookieHeaderFor(request.url)
   return header === undefined ? request : Request.setHeader(request, "cookie", header)

@@ -1,7 +1,7 @@
 /**
  * Custom CA bundles for Node: `CODEX_CA_CERTIFICATE` (wins) or `SSL_CERT_FILE` names a PEM file
  * whose certificates are trusted in addition to the system roots, for both HTTPS and WebSocket
- * TLS. Error texts match the reference crate, including its hint.
+ * TLS. Error texts match the Codex CLI's, including its hint.
  *
  * @since 0.1.0
  */
@@ -33,6 +33,8 @@ export const hint =
 export type EnvVar = "CODEX_CA_CERTIFICATE" | "SSL_CERT_FILE"
 
 /**
+ * Which CA bundle is used: its path and the environment variable that named it.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -154,7 +156,7 @@ const firstDerObjectLength = (der: Uint8Array): number | undefined => {
 /**
  * Extracts the certificates (DER) of a PEM bundle: `CERTIFICATE` blocks as is, `TRUSTED CERTIFICATE`
  * blocks trimmed to their first DER object, `X509 CRL` (and other) blocks skipped after their
- * base64 is checked. Left = the reference's detail text.
+ * base64 is checked. Left = the detail text the Codex CLI shows.
  *
  * @since 0.1.0
  * @category parsing

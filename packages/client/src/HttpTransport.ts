@@ -25,6 +25,8 @@ import * as internal from "./internal/httpClientTransport.js"
 import type { TransportError } from "./TransportError.js"
 
 /**
+ * A complete HTTP response: status, headers and the body bytes.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -49,6 +51,9 @@ export interface StreamResponse {
 }
 
 /**
+ * Sends HTTP requests. `execute` reads the whole body; `stream` returns the status and headers and
+ * streams the body. Provide it with {@link layerNode}, {@link layerFetch} or a test transport.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -63,6 +68,9 @@ export interface Service {
 }
 
 /**
+ * The transport service tag. Provide it with {@link layerNode}, {@link layerFetch} or a test
+ * transport.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -105,6 +113,9 @@ export const currentHeadersTimeout: FiberRef.FiberRef<Duration.Duration> = inter
 export const currentMaxErrorBodySize: FiberRef.FiberRef<number> = internal.currentMaxErrorBodySize
 
 /**
+ * Timeouts and size limits applied by the transports; each one is a `FiberRef` you can change for a
+ * part of your program.
+ *
  * @since 0.1.0
  * @category limits
  */
@@ -182,7 +193,21 @@ export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = L
 
 /**
  * Node: the transport on undici with a dedicated `Agent` (destroyed with the layer). Redirects are
- * followed up to 10 hops, as reqwest does by default.
+ * followed up to 10 hops, as the Codex CLI does.
+ *
+ * @example
+ * ```ts
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import * as Request from "@codex/client/Request"
+ * import { Effect } from "effect"
+ *
+ * // Send one request with the Node transport and read the body as text.
+ * export const main = Effect.gen(function* () {
+ *   const transport = yield* HttpTransport.HttpTransport
+ *   const response = yield* transport.execute(Request.make("GET", "http://127.0.0.1:8080/health"))
+ *   return new TextDecoder().decode(response.body)
+ * }).pipe(Effect.provide(HttpTransport.layerNode))
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -206,6 +231,21 @@ export const layerNodeWithDispatcher = (dispatcher: Undici.Dispatcher): Layer.La
  * The transport on the global `fetch` (Node 20+, browsers, Deno, Bun). Repeated `Set-Cookie`
  * response headers are joined with `, ` as on the Node layers (a plain `FetchHttpClient` given to
  * {@link layer} keeps only the last one).
+ *
+ * @example
+ * ```ts
+ * import * as HttpTransport from "@codex/client/HttpTransport"
+ * import * as Request from "@codex/client/Request"
+ * import { Effect } from "effect"
+ *
+ * // The fetch transport runs in browsers, Deno, Bun and edge runtimes; @codex/api clients use it
+ * // the same way when you provide this layer instead of `layerNode`.
+ * export const main = Effect.gen(function* () {
+ *   const transport = yield* HttpTransport.HttpTransport
+ *   const response = yield* transport.execute(Request.make("GET", "https://example.com/health"))
+ *   return response.status
+ * }).pipe(Effect.provide(HttpTransport.layerFetch))
+ * ```
  *
  * @since 0.1.0
  * @category layers

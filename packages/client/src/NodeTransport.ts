@@ -1,5 +1,5 @@
 /**
- * The Node `HttpTransport` with the reference's environment behaviour: a custom CA bundle from
+ * The Node `HttpTransport` with the Codex CLI's environment behaviour: a custom CA bundle from
  * `CODEX_CA_CERTIFICATE` / `SSL_CERT_FILE` and outbound proxies from `HTTPS_PROXY` / `HTTP_PROXY`
  * / `NO_PROXY`. A bad bundle fails layer construction with a typed `CustomCaError`.
  *
@@ -17,6 +17,8 @@ import { redactUrl, scrubCause } from "./internal/url.js"
 import * as OutboundProxy from "./Proxy.js"
 
 /**
+ * Options for the Node transport: extra trusted certificates and an outbound proxy.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -26,7 +26,7 @@ const firstNonEmpty = (...values: ReadonlyArray<string | undefined>): string | u
   values.find((value) => value !== undefined && value !== "")
 
 /**
- * Reads the proxy variables. Like reqwest (the reference's HTTP stack) the uppercase name wins
+ * Reads the proxy variables. As in the Codex CLI, the uppercase name wins
  * over the lowercase one; empty values count as unset. `HTTPS_PROXY` applies to `https:` origins,
  * `HTTP_PROXY` to `http:` origins (and to `https:` ones when `HTTPS_PROXY` is unset).
  *
@@ -68,6 +68,8 @@ export const isConfigured = (proxy: ProxyConfig): boolean =>
   proxy.httpProxy !== undefined || proxy.httpsProxy !== undefined
 
 /**
+ * Options for an undici dispatcher: the proxy settings and the trusted certificates.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -79,7 +81,7 @@ export interface DispatcherOptions {
 }
 
 /**
- * Routes `https:` origins to a direct agent and everything else to the proxy agent: reqwest
+ * Routes `https:` origins to a direct agent and everything else to the proxy agent: the Codex CLI
  * applies `HTTP_PROXY` to `http:` URLs only, while undici's `EnvHttpProxyAgent` would also send
  * `https:` traffic through it when `HTTPS_PROXY` is unset.
  */
@@ -118,7 +120,7 @@ class HttpOnlyProxy extends Undici.Dispatcher {
  * An undici dispatcher for the options: a plain `Agent` without a proxy, otherwise undici's
  * `EnvHttpProxyAgent` configured explicitly (it never reads `process.env` itself, so the values
  * given here are the only ones used; it also implements the `NO_PROXY` matching). `https:`
- * origins use `httpsProxy` only, `http:` origins `httpProxy` only, as in the reference. The CA
+ * origins use `httpsProxy` only, `http:` origins `httpProxy` only, as in the Codex CLI. The CA
  * applies to direct connections, to TLS to an `https:` proxy and to the origin TLS inside a
  * CONNECT tunnel. Closing it is the caller's job.
  *

@@ -13,12 +13,16 @@ import * as internalUrl from "./internal/url.js"
 import * as TransportError from "./TransportError.js"
 
 /**
+ * An HTTP method.
+ *
  * @since 0.1.0
  * @category models
  */
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
 
 /**
+ * A request body: JSON, raw bytes or a byte stream.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -32,12 +36,17 @@ export type RequestBody =
     }
 
 /**
+ * Body compression: none or zstd.
+ *
  * @since 0.1.0
  * @category models
  */
 export type Compression = "none" | "zstd"
 
 /**
+ * An HTTP request as the transports send it: method, URL, headers, optional body, body compression
+ * and optional timeouts.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -95,6 +104,8 @@ export const make = (method: Method, url: string): Request => ({
 })
 
 /**
+ * Sets a header, replacing one of the same name.
+ *
  * @since 0.1.0
  * @category combinators
  */
@@ -115,24 +126,32 @@ export const setHeaders = (self: Request, headers: Headers.Input): Request => ({
 })
 
 /**
+ * Sets a JSON body.
+ *
  * @since 0.1.0
  * @category combinators
  */
 export const withJson = (self: Request, value: unknown): Request => ({ ...self, body: { _tag: "Json", value } })
 
 /**
+ * Sets a raw body.
+ *
  * @since 0.1.0
  * @category combinators
  */
 export const withRawBody = (self: Request, bytes: Uint8Array): Request => ({ ...self, body: { _tag: "Raw", bytes } })
 
 /**
+ * Sets the body compression.
+ *
  * @since 0.1.0
  * @category combinators
  */
 export const withCompression = (self: Request, compression: Compression): Request => ({ ...self, compression })
 
 /**
+ * Sets the whole-request timeout.
+ *
  * @since 0.1.0
  * @category combinators
  */
@@ -153,11 +172,11 @@ export const withHeadersTimeout = (self: Request, headersTimeout: Duration.Durat
 })
 
 /**
- * Body preparation, as in the reference crate: a JSON body becomes compact JSON bytes; with zstd
+ * Body preparation, as in the Codex CLI: a JSON body becomes compact JSON bytes; with zstd
  * compression it is compressed at level 3 and `Content-Encoding: zstd` is set (failing when a
  * `Content-Encoding` is already present); `Content-Type: application/json` is added only when absent.
  * A raw or streamed body is sent as-is and cannot be compressed. Failures are `TransportError.Build`;
- * unlike the reference (which silently drops a body it cannot serialize) a value `JSON.stringify`
+ * unlike the Codex CLI (which silently drops a body it cannot serialize) a value `JSON.stringify`
  * rejects is a `Build` error too. zstd uses `node:zlib` when it has it (Node >= 22.15), else a
  * WebAssembly build loaded on first use; where there is no `node:zlib` (browsers, edge runtimes)
  * zstd compression is a `Build` error.

@@ -1,5 +1,5 @@
 /**
- * Per-attempt request telemetry (`RequestTelemetry::on_request` of the reference crate): called once
+ * Per-attempt request telemetry (as the Codex CLI reports it): called once
  * per HTTP attempt with the attempt number, the status (from the response or from an `Http` error),
  * the error, and how long the attempt took. The default does nothing.
  *
@@ -16,6 +16,9 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 
 /**
+ * What {@link Service.onRequest} receives for each HTTP attempt: the attempt number, the status or
+ * error, and how long it took.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -30,6 +33,9 @@ export interface RequestEvent {
 }
 
 /**
+ * Hook called for each HTTP attempt (including retries). Provide your own implementation to record
+ * metrics; the default does nothing.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -56,12 +62,16 @@ export class RequestTelemetry extends Context.Reference<RequestTelemetry>()("@co
 export const noop: Service = { onRequest: () => Effect.void }
 
 /**
+ * Builds the telemetry service from your hook.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (onRequest: (event: RequestEvent) => Effect.Effect<void>): Service => ({ onRequest })
 
 /**
+ * A layer providing your telemetry hook.
+ *
  * @since 0.1.0
  * @category layers
  */

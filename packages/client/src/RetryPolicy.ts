@@ -1,5 +1,5 @@
 /**
- * Retry policy of the reference crate as an Effect `Schedule`: up to `maxAttempts + 1` tries, the
+ * The Codex CLI's retry policy as an Effect `Schedule`: up to `maxAttempts + 1` tries, the
  * delay before retry n is `baseDelay × 2^(n−1) × U[0.9, 1.1)` (whole ms), only for the enabled error
  * classes. Improvement: a retried status carrying `retry-after-ms` / `retry-after` uses that delay,
  * capped by `maxRetryAfter`. Jitter is drawn from Effect's `Random` and time from its `Clock`, so
@@ -17,11 +17,14 @@ import * as internal from "./internal/retry.js"
 import type { TransportError } from "./TransportError.js"
 
 /**
+ * Which failures are retried: HTTP 429, HTTP 5xx, and transport errors (timeouts, network
+ * failures).
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RetryOn {
-  /** Retry HTTP 429. Default in the reference: false. */
+  /** Retry HTTP 429. Default: false. */
   readonly retry429: boolean
   /** Retry HTTP 500–599. Default: true. */
   readonly retry5xx: boolean
@@ -30,6 +33,9 @@ export interface RetryOn {
 }
 
 /**
+ * How a request is retried: the number of retries, the base delay of the exponential backoff with
+ * jitter, and which failures are retried.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -78,6 +84,24 @@ export const serverRequestedDelay: (error: TransportError, nowMillis: number) =>
 /**
  * The schedule: input is the failed attempt's error, it recurs while the error is retryable and the
  * attempt budget is not spent, with the backoff (or server-requested) delay.
+ *
+ * @example
+ * ```ts
+ * import * as RetryPolicy from "@codex/client/RetryPolicy"
+ * import * as RetrySchedule from "@codex/client/RetrySchedule"
+ * import { Duration } from "effect"
+ *
+ * // Retry 429 and 5xx up to 5 times, starting at 500 ms, doubling with jitter.
+ * const policy: RetryPolicy.RetryPolicy = {
+ *   maxAttempts: 5,
+ *   baseDelay: Duration.millis(500),
+ *   retryOn: { retry429: true, retry5xx: true, retryTransport: true }
+ * }
+ *
+ * export const schedule = RetryPolicy.toSchedule(policy)
+ * // Use it for every request of the clients:
+ * export const RetryLive = RetrySchedule.layerPolicy(policy)
+ * ```
  *
  * @since 0.1.0
  * @category schedules

@@ -43,6 +43,15 @@ export class RetrySchedule extends Context.Tag("@codex/client/RetrySchedule")<Re
 /**
  * Uses `schedule` for every retried request.
  *
+ * @example
+ * ```ts
+ * import * as RetrySchedule from "@codex/client/RetrySchedule"
+ * import { Schedule } from "effect"
+ *
+ * // Your own Schedule: 3 retries, 1 s apart. Provide it next to the client's layers.
+ * export const RetryLive = RetrySchedule.layer(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(3))))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -9,7 +9,7 @@
  * - Comments (`:`) and unknown or mis-cased fields are ignored; a field without a colon has an empty
  *   value; exactly one space after the colon is stripped; `data` lines are joined with `\n`; an event
  *   without a `data` line is not dispatched.
- * - Differences from the reference crate: at end of input the unterminated last line is processed and
+ * - Differences from the Codex CLI: at end of input the unterminated last line is processed and
  *   a pending event with data is dispatched (`dispatchIncompleteEventAtEof`, default `true`), and the
  *   pending event is bounded by `maxEventSize`, whose overflow is a typed {@link SseError}.
  *
@@ -61,6 +61,9 @@ export class SseError extends Data.TaggedError("SseError")<{
 }
 
 /**
+ * Options for {@link decode}: the largest event accepted, and whether an unterminated event at the
+ * end of the input is still dispatched.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -73,7 +76,7 @@ export interface DecodeOptions {
   /**
    * At end of input, process the unterminated last line and dispatch a pending event that has data
    * (proxies strip the final blank line; the lost event would be `response.completed`). `false`
-   * drops both, as the WHATWG spec and the reference crate do. Default: `true`.
+   * drops both, as the WHATWG spec and the Codex CLI do. Default: `true`.
    */
   readonly dispatchIncompleteEventAtEof?: boolean | undefined
 }
@@ -116,6 +119,17 @@ export const makeDecoder = (options?: DecodeOptions): Decoder => internal.make(o
  * Decodes a byte stream into SSE events. Reads one upstream chunk at a time (never ahead of the
  * consumer), emits the events of each chunk as one chunk, and fails with {@link SseError} (after the
  * events that precede the overflow) when the pending event grows beyond `maxEventSize`.
+ *
+ * @example
+ * ```ts
+ * import * as Sse from "@codex/client/Sse"
+ * import { Effect, Stream } from "effect"
+ *
+ * const bytes = Stream.make(new TextEncoder().encode('event: greeting\ndata: {"text":"hi"}\n\n'))
+ *
+ * // One event: { event: "greeting", data: '{"text":"hi"}', ... }
+ * export const events = bytes.pipe(Sse.decode(), Stream.runCollect, Effect.map((chunk) => [...chunk]))
+ * ```
  *
  * @since 0.1.0
  * @category combinators

@@ -41,8 +41,8 @@ export const currentTraceparent: Effect.Effect<Option.Option<string>> = Effect.m
 
 /**
  * Sets `traceparent` from {@link currentTraceparent}, replacing a same-named header as the
- * reference's propagator does; leaves the headers unchanged when there is none.
- * Only `traceparent` is written: Effect spans carry no `tracestate`, and the reference sends no `b3`.
+ * Codex CLI does; leaves the headers unchanged when there is none.
+ * Only `traceparent` is written: Effect spans carry no `tracestate`, and the Codex CLI sends no `b3`.
  *
  * @since 0.1.0
  * @category combinators

@@ -1,5 +1,5 @@
 /**
- * Errors of the generic transport. Display strings match the reference crate
+ * Errors of the generic transport. Display strings match the Codex CLI
  * (`http {status}: {body:?}`, `retry limit reached`, `timeout`, `network error: {msg}`,
  * `request build error: {msg}`).
  *
@@ -15,12 +15,16 @@ import { rustDebugOption } from "./internal/rustDebug.js"
 import { redactUrl } from "./internal/url.js"
 
 /**
+ * Marks {@link TransportError} values; used by {@link isTransportError}.
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@codex/client/TransportError")
 
 /**
+ * The type of {@link TypeId}.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -42,6 +46,11 @@ export class Http extends Data.TaggedError("Http")<{
   /** Set when `body` is only the first part of the response body (see `HttpTransport.currentMaxErrorBodySize`). */
   readonly bodyTruncated?: boolean | undefined
 }> {
+  /**
+   * Marks the value as a `TransportError` (see `isTransportError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   constructor(args: {
     readonly status: number
@@ -57,10 +66,19 @@ export class Http extends Data.TaggedError("Http")<{
   override get message(): string {
     return `http ${this.status}: ${rustDebugOption(this.body)}`
   }
-  /** Header lookup by case-insensitive name. */
+  /**
+   * Header lookup by case-insensitive name.
+   *
+   * @since 0.1.0
+   */
   header(name: string): string | undefined {
     return this.headers?.[name.toLowerCase()]
   }
+  /**
+   * The error as JSON, with secret header values redacted.
+   *
+   * @since 0.1.0
+   */
   override toJSON(): unknown {
     return {
       _tag: this._tag,
@@ -71,7 +89,11 @@ export class Http extends Data.TaggedError("Http")<{
       ...(this.bodyTruncated === true ? { bodyTruncated: true } : {})
     }
   }
-  /** `util.inspect` shows the stack and the fields with secret header values redacted. */
+  /**
+   * `util.inspect` shows the stack and the fields with secret header values redacted.
+   *
+   * @since 0.1.0
+   */
   override [Inspectable.NodeInspectSymbol](...args: ReadonlyArray<unknown>): unknown {
     const options = args[1]
     const inspect = args[2] as ((value: unknown, options?: unknown) => string) | undefined
@@ -88,10 +110,17 @@ export class Http extends Data.TaggedError("Http")<{
 }
 
 /**
+ * Every retry failed: the retry limit was reached.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class RetryLimit extends Data.TaggedError("RetryLimit")<{}> {
+  /**
+   * Marks the value as a `TransportError` (see `isTransportError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return "retry limit reached"
@@ -105,6 +134,11 @@ export class RetryLimit extends Data.TaggedError("RetryLimit")<{}> {
  * @category errors
  */
 export class Timeout extends Data.TaggedError("Timeout")<{}> {
+  /**
+   * Marks the value as a `TransportError` (see `isTransportError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return "timeout"
@@ -112,6 +146,8 @@ export class Timeout extends Data.TaggedError("Timeout")<{}> {
 }
 
 /**
+ * The connection failed (DNS, refused, reset, TLS, ...); `reason` says why.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -119,6 +155,11 @@ export class Network extends Data.TaggedError("Network")<{
   readonly reason: string
   readonly cause?: unknown
 }> {
+  /**
+   * Marks the value as a `TransportError` (see `isTransportError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `network error: ${this.reason}`
@@ -135,6 +176,11 @@ export class Build extends Data.TaggedError("Build")<{
   readonly reason: string
   readonly cause?: unknown
 }> {
+  /**
+   * Marks the value as a `TransportError` (see `isTransportError`).
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return `request build error: ${this.reason}`
@@ -142,12 +188,16 @@ export class Build extends Data.TaggedError("Build")<{
 }
 
 /**
+ * Every error a transport fails with. Match on `_tag`.
+ *
  * @since 0.1.0
  * @category models
  */
 export type TransportError = Http | RetryLimit | Timeout | Network | Build
 
 /**
+ * `true` if the value is a {@link TransportError}.
+ *
  * @since 0.1.0
  * @category refinements
  */

@@ -13,6 +13,8 @@ import { ReasoningEffort, ReasoningSummary, Verbosity } from "./Reasoning.js"
 const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true })
 
 /**
+ * Schema of a reasoning effort a model supports, with its description.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -22,6 +24,8 @@ export const ReasoningEffortPreset = Schema.Struct({
 })
 
 /**
+ * Schema of a model's truncation policy for tool output.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -78,12 +82,16 @@ export const ModelInfo = Schema.Struct({
 }).annotations({ identifier: "@codex/protocol/ModelInfo" })
 
 /**
+ * One model entry of the models list: its slug, display name, capabilities and defaults.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ModelInfo extends Schema.Schema.Type<typeof ModelInfo> {}
 
 /**
+ * Schema of the models list response: `{ models: [...] }`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -92,6 +100,8 @@ export const ModelsResponse = Schema.Struct({
 }).annotations({ identifier: "@codex/protocol/ModelsResponse" })
 
 /**
+ * The models list response: the available models.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -6,12 +6,16 @@
 import * as Schema from "effect/Schema"
 
 /**
+ * Schema of a model verification kind (`"trusted_access_for_cyber"`).
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ModelVerification = Schema.Literal("trusted_access_for_cyber")
 
 /**
+ * A model verification kind reported by the server (`"trusted_access_for_cyber"`).
+ *
  * @since 0.1.0
  * @category models
  */

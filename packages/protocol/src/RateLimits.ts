@@ -22,12 +22,18 @@ export const RateLimitWindow = Schema.Struct({
 }).annotations({ identifier: "@codex/protocol/RateLimitWindow" })
 
 /**
+ * One rate-limit window: the percentage used, the window length in minutes and when it resets (unix
+ * seconds).
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RateLimitWindow extends Schema.Schema.Type<typeof RateLimitWindow> {}
 
 /**
+ * Schema of the account's credits: whether it has credits, whether they are unlimited, and the
+ * balance.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -38,12 +44,17 @@ export const CreditsSnapshot = Schema.Struct({
 }).annotations({ identifier: "@codex/protocol/CreditsSnapshot" })
 
 /**
+ * The account's credits: whether it has credits, whether they are unlimited, and the balance.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CreditsSnapshot extends Schema.Schema.Type<typeof CreditsSnapshot> {}
 
 /**
+ * Schema of an individual limit: the limit, the amount used, the percentage remaining and when it
+ * resets.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -55,12 +66,16 @@ export const IndividualLimit = Schema.Struct({
 }).annotations({ identifier: "@codex/protocol/IndividualLimit" })
 
 /**
+ * An individual limit: the limit, the amount used, the percentage remaining and when it resets.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IndividualLimit extends Schema.Schema.Type<typeof IndividualLimit> {}
 
 /**
+ * Schema of which limit was reached.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -73,6 +88,8 @@ export const RateLimitReachedType = Schema.Literal(
 )
 
 /**
+ * Which limit was reached.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -81,7 +98,7 @@ export type RateLimitReachedType = typeof RateLimitReachedType.Type
 const reachedTypes: ReadonlySet<string> = new Set(RateLimitReachedType.literals)
 
 /**
- * A known {@link RateLimitReachedType}, or `undefined` (the reference treats anything else as absent).
+ * A known {@link RateLimitReachedType}, or `undefined` (anything else is treated as absent).
  *
  * @since 0.1.0
  * @category parsing
@@ -158,6 +175,8 @@ export const AccountPlanType: Schema.Schema<AccountPlanType, string> = Schema.tr
 export type AuthPlanType = KnownPlanType | (string & {})
 
 /**
+ * Reads a plan type name; unknown names are kept as `unknown`.
+ *
  * @since 0.1.0
  * @category parsing
  */
@@ -173,6 +192,8 @@ export const parseAuthPlanType = (value: string): AuthPlanType =>
 export const isKnownPlanType = (value: string): value is KnownPlanType => knownPlans.has(value)
 
 /**
+ * Schema of the account's plan type.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -205,6 +226,9 @@ export const RateLimitSnapshot = Schema.Struct({
 }).annotations({ identifier: "@codex/protocol/RateLimitSnapshot" })
 
 /**
+ * A snapshot of the account's rate limits, read from response headers or a `codex.rate_limits`
+ * event: primary and secondary windows, credits and plan.
+ *
  * @since 0.1.0
  * @category models
  */

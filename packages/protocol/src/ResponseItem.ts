@@ -3,7 +3,7 @@
  * `response.output_item.*` payloads). Decoded values keep the wire's snake_case field names so the
  * mapping to JSON stays obvious and decoding stays cheap.
  *
- * Wire quirks kept from the reference protocol crate:
+ * Wire quirks kept from the Codex CLI:
  * - most `id` fields are read but never written by {@link toWire} (only `image_generation_call`
  *   writes its id); {@link itemId} exposes them for the Azure re-attachment path;
  * - unknown `type` values decode to {@link Other} (raw JSON kept) and encode as `{"type":"other"}`;
@@ -31,6 +31,8 @@ import * as Schema from "effect/Schema"
 export const ImageDetail = Schema.Literal("auto", "low", "high", "original")
 
 /**
+ * Image detail level of an `input_image` content item: `"auto"`, `"low"`, `"high"` or `"original"`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -39,12 +41,16 @@ export type ImageDetail = typeof ImageDetail.Type
 const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true })
 
 /**
+ * Schema of an `input_text` content item.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const InputText = Schema.Struct({ type: Schema.Literal("input_text"), text: Schema.String })
 
 /**
+ * Schema of an `input_image` content item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -55,6 +61,8 @@ export const InputImage = Schema.Struct({
 })
 
 /**
+ * Schema of an `output_text` content item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -69,12 +77,16 @@ export const OutputText = Schema.Struct({ type: Schema.Literal("output_text"), t
 export const ContentItem = Schema.Union(InputText, InputImage, OutputText)
 
 /**
+ * Content of a `message` item: input text, input image or output text.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ContentItem = typeof ContentItem.Type
 
 /**
+ * Schema of an encrypted content item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -92,6 +104,8 @@ export const EncryptedContent = Schema.Struct({
 export const FunctionCallOutputContentItem = Schema.Union(InputText, InputImage, EncryptedContent)
 
 /**
+ * One entry of an array-shaped function-call output: text, image or encrypted content.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -107,6 +121,8 @@ export type FunctionCallOutputContentItem = typeof FunctionCallOutputContentItem
 export const FunctionCallOutputPayload = Schema.Union(Schema.String, Schema.Array(FunctionCallOutputContentItem))
 
 /**
+ * Output of a (custom) tool call: a string or an array of content items.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -128,6 +144,8 @@ const nullDefault = <S extends Schema.Schema.Any>(schema: S) =>
 export const MessagePhase = Schema.Literal("commentary", "final_answer")
 
 /**
+ * Schema of a `message` item: a role and its content items.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -140,12 +158,16 @@ export const Message = Schema.Struct({
 })
 
 /**
+ * A `message` item: a role (`user`, `assistant`, `system`, `developer`) and its content items.
+ *
  * @since 0.1.0
  * @category models
  */
 export type Message = typeof Message.Type
 
 /**
+ * Schema of an `agent_message` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -157,18 +179,24 @@ export const AgentMessage = Schema.Struct({
 })
 
 /**
+ * An `agent_message` item: a message from another agent.
+ *
  * @since 0.1.0
  * @category models
  */
 export type AgentMessage = typeof AgentMessage.Type
 
 /**
+ * Schema of one reasoning summary text.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ReasoningSummaryText = Schema.Struct({ type: Schema.Literal("summary_text"), text: Schema.String })
 
 /**
+ * Schema of one reasoning content item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -178,6 +206,8 @@ export const ReasoningContentItem = Schema.Union(
 )
 
 /**
+ * Schema of a `reasoning` item: summary, optional content and encrypted content.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -190,18 +220,24 @@ export const Reasoning = Schema.Struct({
 })
 
 /**
+ * A `reasoning` item: the model's reasoning summary, optional content and encrypted content.
+ *
  * @since 0.1.0
  * @category models
  */
 export type Reasoning = typeof Reasoning.Type
 
 /**
+ * Schema of the status of a local shell call.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const LocalShellStatus = Schema.Literal("completed", "in_progress", "incomplete")
 
 /**
+ * Schema of the command of a local shell call.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -215,6 +251,8 @@ export const LocalShellExecAction = Schema.Struct({
 })
 
 /**
+ * Schema of a `local_shell_call` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -227,12 +265,16 @@ export const LocalShellCall = Schema.Struct({
 })
 
 /**
+ * A `local_shell_call` item: a shell command the model asks to run locally.
+ *
  * @since 0.1.0
  * @category models
  */
 export type LocalShellCall = typeof LocalShellCall.Type
 
 /**
+ * Schema of a `function_call` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -246,12 +288,16 @@ export const FunctionCall = Schema.Struct({
 })
 
 /**
+ * A `function_call` item: the model calls a function tool by name with JSON arguments.
+ *
  * @since 0.1.0
  * @category models
  */
 export type FunctionCall = typeof FunctionCall.Type
 
 /**
+ * Schema of a `tool_search_call` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -265,12 +311,16 @@ export const ToolSearchCall = Schema.Struct({
 })
 
 /**
+ * A `tool_search_call` item: the model searches the available tools.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ToolSearchCall = typeof ToolSearchCall.Type
 
 /**
+ * Schema of a `function_call_output` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -281,12 +331,16 @@ export const FunctionCallOutput = Schema.Struct({
 })
 
 /**
+ * A `function_call_output` item: your answer to a function call, matched by `call_id`.
+ *
  * @since 0.1.0
  * @category models
  */
 export type FunctionCallOutput = typeof FunctionCallOutput.Type
 
 /**
+ * Schema of a `custom_tool_call` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -300,12 +354,16 @@ export const CustomToolCall = Schema.Struct({
 })
 
 /**
+ * A `custom_tool_call` item: the model calls a custom (free-form input) tool.
+ *
  * @since 0.1.0
  * @category models
  */
 export type CustomToolCall = typeof CustomToolCall.Type
 
 /**
+ * Schema of a `custom_tool_call_output` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -317,12 +375,16 @@ export const CustomToolCallOutput = Schema.Struct({
 })
 
 /**
+ * A `custom_tool_call_output` item: your answer to a custom tool call, matched by `call_id`.
+ *
  * @since 0.1.0
  * @category models
  */
 export type CustomToolCallOutput = typeof CustomToolCallOutput.Type
 
 /**
+ * Schema of a `tool_search_output` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -335,6 +397,8 @@ export const ToolSearchOutput = Schema.Struct({
 })
 
 /**
+ * A `tool_search_output` item: the result of a tool search.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -380,12 +444,16 @@ export const WebSearchAction = Schema.Union(
 )
 
 /**
+ * Action of a `web_search_call`: search, open a page, find in a page, or other.
+ *
  * @since 0.1.0
  * @category models
  */
 export type WebSearchAction = typeof WebSearchAction.Type
 
 /**
+ * Schema of a `web_search_call` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -397,12 +465,16 @@ export const WebSearchCall = Schema.Struct({
 })
 
 /**
+ * A `web_search_call` item: a web search the server ran, with its status and action.
+ *
  * @since 0.1.0
  * @category models
  */
 export type WebSearchCall = typeof WebSearchCall.Type
 
 /**
+ * Schema of an `image_generation_call` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -415,6 +487,8 @@ export const ImageGenerationCall = Schema.Struct({
 })
 
 /**
+ * An `image_generation_call` item: an image the server generated, with its status and result.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -436,24 +510,32 @@ export const Compaction = Schema.Struct({
 })
 
 /**
+ * A `compaction` item: the encrypted summary that replaces compacted history.
+ *
  * @since 0.1.0
  * @category models
  */
 export type Compaction = typeof Compaction.Type
 
 /**
+ * Schema of a `compaction_trigger` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const CompactionTrigger = Schema.Struct({ type: Schema.Literal("compaction_trigger") })
 
 /**
+ * A `compaction_trigger` item: asks the server to compact the history at this point.
+ *
  * @since 0.1.0
  * @category models
  */
 export type CompactionTrigger = typeof CompactionTrigger.Type
 
 /**
+ * Schema of a `context_compaction` item.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -463,6 +545,9 @@ export const ContextCompaction = Schema.Struct({
 })
 
 /**
+ * A `context_compaction` item: marks where the context was compacted, with optional encrypted
+ * content.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -470,7 +555,7 @@ export type ContextCompaction = typeof ContextCompaction.Type
 
 /**
  * An item of an unknown `type`. `raw` is the JSON as received; it re-serializes as
- * `{"type":"other"}` like the reference crate.
+ * `{"type":"other"}`, as in the Codex CLI.
  *
  * @since 0.1.0
  * @category models
@@ -481,6 +566,9 @@ export interface Other {
 }
 
 /**
+ * One item of a conversation, as sent in a request's `input` or received in a response's output:
+ * messages, reasoning, tool calls and their outputs, compaction markers, and unknown items.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -540,7 +628,7 @@ export const knownTypes: ReadonlySet<string> = new Set(Object.keys(variants))
 /**
  * Decodes one wire item. Dispatches on `type` straight to that variant's schema (one lookup, no
  * union trial), so the per-event cost is one struct decode. An unknown `type` yields {@link Other};
- * a known `type` with malformed fields is a `ParseError` (like the reference, which never falls
+ * a known `type` with malformed fields is a `ParseError` (like the Codex CLI, which never falls
  * back to `Other` for a known tag).
  *
  * @since 0.1.0
@@ -609,7 +697,7 @@ const webSearchActionToWire = (action: WebSearchAction): Record<string, unknown>
 }
 
 /**
- * The exact wire JSON of an item (key order as the reference serializes it). Read-only ids are
+ * The exact wire JSON of an item (key order as the Codex CLI writes it). Read-only ids are
  * not written, except `image_generation_call`'s.
  *
  * @since 0.1.0

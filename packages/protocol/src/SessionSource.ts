@@ -18,6 +18,8 @@ export type SubAgentSource =
   | { readonly _tag: "Other"; readonly label: string }
 
 /**
+ * Where a session comes from: the CLI, VS Code, exec, MCP, a sub-agent, or unknown.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -30,30 +32,40 @@ export type SessionSource =
   | { readonly _tag: "Unknown" }
 
 /**
+ * A session running as a sub-agent of the given kind.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const subAgent = (source: SubAgentSource): SessionSource => ({ _tag: "SubAgent", source })
 
 /**
+ * A review sub-agent.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const review: SubAgentSource = { _tag: "Review" }
 
 /**
+ * A compaction sub-agent.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const compact: SubAgentSource = { _tag: "Compact" }
 
 /**
+ * A memory consolidation sub-agent.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const memoryConsolidation: SubAgentSource = { _tag: "MemoryConsolidation" }
 
 /**
+ * A sub-agent spawned from another thread, with optional parent thread id and depth.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -65,6 +77,8 @@ export const threadSpawn = (
 })
 
 /**
+ * A sub-agent of another kind, sent with the given label.
+ *
  * @since 0.1.0
  * @category constructors
  */

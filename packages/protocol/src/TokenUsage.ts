@@ -6,6 +6,9 @@
 import * as Schema from "effect/Schema"
 
 /**
+ * Schema of the token usage reported with a completed response (input, cached input, output,
+ * reasoning output and total tokens).
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -18,6 +21,9 @@ export const TokenUsage = Schema.Struct({
 }).annotations({ identifier: "@codex/protocol/TokenUsage" })
 
 /**
+ * Token usage of a completed response: input, cached input, output, reasoning output and total
+ * tokens.
+ *
  * @since 0.1.0
  * @category models
  */

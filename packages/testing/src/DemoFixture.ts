@@ -9,12 +9,16 @@ import * as Fixture from "./Fixture.js"
 import type { Defaults, Scripted, SseEvent } from "./Fixture.js"
 
 /**
+ * The response id of the demo conversation.
+ *
  * @since 0.1.0
  * @category constants
  */
 export const responseId = "resp_demo_0001"
 
 /**
+ * The model name the demo conversation reports.
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -37,12 +41,16 @@ const textDeltas: ReadonlyArray<string> = [
 export const answer: string = textDeltas.join("")
 
 /**
+ * The token usage the demo conversation reports.
+ *
  * @since 0.1.0
  * @category constants
  */
 export const usage: Fixture.Usage = { input: 42, cached: 8, output: 37, reasoning: 12 }
 
 /**
+ * The SSE events of the demo conversation, in order.
+ *
  * @since 0.1.0
  * @category fixtures
  */

@@ -84,6 +84,8 @@ export type Script = Readonly<Record<string, ReadonlyArray<Scripted>>>
 export type Defaults = Readonly<Record<string, Scripted>>
 
 /**
+ * Raw SSE text sent as is, for malformed or hand-written streams.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -159,18 +161,24 @@ export const toResponseEvents = (
 // -----------------------------------------------------------------------------
 
 /**
+ * A `response.created` event with the given response id (default `resp_1`).
+ *
  * @since 0.1.0
  * @category events
  */
 export const created = (id = "resp_1"): SseEvent => ({ type: "response.created", response: { id } })
 
 /**
+ * A `response.output_text.delta` event carrying a piece of the answer text.
+ *
  * @since 0.1.0
  * @category events
  */
 export const outputTextDelta = (delta: string): SseEvent => ({ type: "response.output_text.delta", delta })
 
 /**
+ * A `response.reasoning_summary_part.added` event starting a reasoning summary part.
+ *
  * @since 0.1.0
  * @category events
  */
@@ -180,6 +188,8 @@ export const reasoningSummaryPartAdded = (summaryIndex = 0): SseEvent => ({
 })
 
 /**
+ * A `response.reasoning_summary_text.delta` event carrying a piece of a reasoning summary.
+ *
  * @since 0.1.0
  * @category events
  */
@@ -218,12 +228,16 @@ export const functionCall = (name: string, args: unknown, callId = "call_1") => 
 })
 
 /**
+ * A `response.output_item.added` event for the given item.
+ *
  * @since 0.1.0
  * @category events
  */
 export const outputItemAdded = (item: unknown): SseEvent => ({ type: "response.output_item.added", item })
 
 /**
+ * A `response.output_item.done` event for the given (finished) item.
+ *
  * @since 0.1.0
  * @category events
  */

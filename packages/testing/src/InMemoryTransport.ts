@@ -43,6 +43,9 @@ const toOptions = (input: Input): Options =>
   Object.values(input).some((value) => Array.isArray(value)) ? { script: input as Script } : (input as Options)
 
 /**
+ * An in-memory transport: the `HttpTransport` service answering from a script, the requests it
+ * received, and a way to script more responses.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -176,6 +179,30 @@ export const layerFrom = (self: InMemoryTransport): Layer.Layer<HttpTransport> =
 /**
  * Provides `HttpTransport` answering from a script: `layer({ "/responses": [...] })` or
  * `layer({ script, defaults })`. Each build of the layer starts from the beginning of the script.
+ *
+ * @example
+ * ```ts
+ * import * as Auth from "@codex/api/Auth"
+ * import * as Provider from "@codex/api/Provider"
+ * import * as Responses from "@codex/api/Responses"
+ * import * as Fixture from "@codex/testing/Fixture"
+ * import * as InMemoryTransport from "@codex/testing/InMemoryTransport"
+ * import { Effect, Layer, Stream } from "effect"
+ *
+ * // Swap the transport in a test: the client answers from the script, no sockets.
+ * const TestServices = Layer.mergeAll(
+ *   Provider.layer(Provider.make({ baseUrl: "http://test.local/v1" })),
+ *   Auth.layerNone,
+ *   InMemoryTransport.layer({ script: { "/responses": [{ events: Fixture.textAnswer(["Hi"]) }] } })
+ * )
+ *
+ * export const text = Effect.gen(function* () {
+ *   const client = yield* Responses.make
+ *   return yield* client
+ *     .stream({ model: "m", input: "Say hi" })
+ *     .pipe(Stream.runFold("", (acc, event) => (event._tag === "OutputTextDelta" ? acc + event.delta : acc)))
+ * }).pipe(Effect.provide(TestServices)) // "Hi"
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -46,6 +46,9 @@ export interface RecordedRequest {
 }
 
 /**
+ * Options for {@link start}: scripted responses per route (consumed in order), responses repeated
+ * once a script is exhausted, WebSocket upgrade headers and CORS.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -66,6 +69,9 @@ export interface Options {
 }
 
 /**
+ * A running local server: its URLs and port, the requests it received, and a way to script more
+ * responses.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -95,6 +101,8 @@ export interface Handle extends ResponsesServer {
 }
 
 /**
+ * The service tag of a running local server; provide it with {@link layer}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -273,6 +281,23 @@ export const start = (options: Options = {}): Promise<Handle> => {
 /**
  * Starts a server for the lifetime of the scope; closing the scope closes every connection.
  *
+ * @example
+ * ```ts
+ * import * as Fixture from "@codex/testing/Fixture"
+ * import * as ResponsesServer from "@codex/testing/ResponsesServer"
+ * import { Effect } from "effect"
+ *
+ * // A local server on 127.0.0.1 that answers 503 once, then streams "Hi"; it stops with the scope.
+ * export const program = Effect.scoped(
+ *   Effect.gen(function* () {
+ *     const server = yield* ResponsesServer.make({
+ *       script: { "/responses": [{ status: 503 }, { events: Fixture.textAnswer(["Hi"]) }] }
+ *     })
+ *     return server.baseUrl // point Provider.make({ baseUrl }) here
+ *   })
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -283,6 +308,8 @@ export const make = (options: Options = {}): Effect.Effect<ResponsesServer, neve
   )
 
 /**
+ * A layer starting a local server for the layer's lifetime.
+ *
  * @since 0.1.0
  * @category layers
  */

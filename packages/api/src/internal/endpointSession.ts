@@ -1,5 +1,5 @@
 /**
- * The request pipeline shared by every HTTP endpoint (spec 2.2). For each attempt, rebuilt from
+ * The request pipeline shared by every HTTP endpoint. For each attempt, rebuilt from
  * scratch: provider URL + provider headers → caller extra headers (replace by name) → JSON body →
  * endpoint `configure` step → the wildcard `accept` unless one is set → `auth.applyAuth` → transport.
  * Retried with `Effect.retry` under the `RetrySchedule` service, by default the provider's retry

@@ -1,5 +1,5 @@
 /**
- * Decoders of inbound realtime text frames (spec 5.2.5). Payloads are parsed with `JSON.parse` and
+ * Decoders of inbound realtime text frames. Payloads are parsed with `JSON.parse` and
  * only the fields an event needs are read, so unknown fields cost nothing.
  * @internal
  */

@@ -1,5 +1,5 @@
 /**
- * Realtime WebSocket URL construction (spec 5.2.2): path normalization to `/v1/realtime`, scheme
+ * Realtime WebSocket URL construction: path normalization to `/v1/realtime`, scheme
  * mapping to `ws`/`wss`, and the `intent` / `model` / provider query rules.
  * @internal
  */
@@ -26,7 +26,7 @@ const normalizePath = (path: string): string => {
 
 const schemes: Record<string, string> = { "http:": "ws:", "https:": "wss:", "ws:": "ws:", "wss:": "wss:" }
 
-/** application/x-www-form-urlencoded, as the reference's `query_pairs_mut().append_pair`. */
+/** application/x-www-form-urlencoded, as the Codex CLI's `query_pairs_mut().append_pair`. */
 const encodePair = (key: string, value: string): string => new URLSearchParams([[key, value]]).toString()
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Processing of one Responses stream event payload (the SSE `data` text, or a parsed WebSocket
- * message) into `ResponseEvent`s (spec 3.3–3.5, 3.8). Pure and synchronous: one `JSON.parse` per
+ * message) into `ResponseEvent`s. Pure and synchronous: one `JSON.parse` per
  * payload, only the fields the event type needs are read, no Effect per event.
  *
  * Shared by the HTTP SSE client and the WebSocket client: create one {@link Processor} per stream
@@ -82,7 +82,7 @@ export interface Processor {
  */
 export const makeProcessor = (): Processor => {
   // The last model announced from the body; starts empty, so a model already announced by the
-  // response header is announced again the first time the body carries it (as the reference).
+  // response header is announced again the first time the body carries it (as the Codex CLI does).
   let lastModel: string | undefined
   let error: ApiError.ApiError | undefined
 
@@ -354,7 +354,7 @@ const optionalString = (obj: Record<string, unknown>, key: string): string | und
 const cyberPolicyFallback = "This request has been flagged for possible cybersecurity risk."
 
 /**
- * Classifies `response.failed` (spec 3.8).
+ * Classifies `response.failed`.
  * @internal
  */
 export const classifyFailed = (response: unknown): ApiError.ApiError => {

@@ -146,7 +146,7 @@ const toHeaders = (res: IncomingMessage): Headers.Headers => {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(res.headers)) {
     if (value === undefined) continue
-    // Like the reference's `HeaderMap::get`, the first value of a repeated header wins.
+    // Like the Codex CLI's `HeaderMap::get`, the first value of a repeated header wins.
     out[name] = Array.isArray(value) ? (value[0] ?? "") : value
   }
   return Headers.fromInput(out)

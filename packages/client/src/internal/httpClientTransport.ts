@@ -85,7 +85,7 @@ const fromClientError = (error: HttpClientError.HttpClientError): TransportError
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
 
-/** The body as text, `undefined` when it is not valid UTF-8 (as the reference's `String::from_utf8`). */
+/** The body as text, `undefined` when it is not valid UTF-8 (as the Codex CLI's `String::from_utf8`). */
 const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
   try {
     return decoder.decode(bytes)

@@ -1,5 +1,5 @@
 /**
- * Renders a string the way Rust's `{:?}` does, so error displays match the reference crate.
+ * Renders a string the way Rust's `{:?}` does, so error displays match the Codex CLI.
  * @internal
  */
 export const rustDebugString = (s: string): string => `"${s.replace(escaped, escapeChar)}"`

@@ -38,7 +38,7 @@ const loadWasm = (): Promise<WasmZstd> => {
   return wasm
 }
 
-/** The zstd compression level used for request bodies (as in the reference crate). @internal */
+/** The zstd compression level used for request bodies (as in the Codex CLI). @internal */
 export const level = 3
 
 /** Whether the runtime's `node:zlib` provides zstd. @internal */
