@@ -408,8 +408,8 @@ const webSearchActionTypes: ReadonlySet<string> = new Set(["search", "open_page"
 
 /**
  * Action of a `web_search_call`. Unknown action types decode to `{"type":"other"}`; a known type
- * with malformed fields (e.g. `{"type":"search","query":42}`) fails to decode, as in the reference
- * protocol crate, so the whole item fails and a stream skips it.
+ * with malformed fields (e.g. `{"type":"search","query":42}`) fails to decode, as in the Codex CLI,
+ * so the whole item fails and a stream skips it.
  *
  * @since 0.1.0
  * @category schemas
