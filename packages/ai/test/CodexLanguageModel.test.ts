@@ -625,7 +625,7 @@ describe("CodexLanguageModel errors", () => {
         script: { "/responses": [{ events: [Fixture.created(), Fixture.outputTextDelta("Hi")], stall: true }] }
       })
       const error = yield* runWith(server, LanguageModel.generateText({ prompt: "Hi" }).pipe(Effect.flip), {
-        idleMs: 150
+        idleMs: 1_000
       })
       expect(error._tag).toBe("UnknownError")
       expect((error as AiError.UnknownError).description).toContain("idle timeout")

@@ -491,10 +491,11 @@ for (const [name, layer] of transportLayers) {
           const server = yield* testServer
           const transport = yield* HttpTransport.HttpTransport
           const response = yield* transport.stream(
-            Request.withTimeout(Request.make("GET", `${server.url}/gated`), "100 millis")
+            // generous, so that the headers arrive within it even on a loaded machine
+            Request.withTimeout(Request.make("GET", `${server.url}/gated`), "2 seconds")
           )
           // the rest of the body comes well after the request timeout
-          yield* Effect.sleep("250 millis")
+          yield* Effect.sleep("2500 millis")
           server.openGate()
           const body = yield* Stream.runCollect(response.body)
           expect(Chunk.toReadonlyArray(body).map(text).join("")).toBe("first;second;")
@@ -630,7 +631,7 @@ for (const [name, layer] of transportLayers) {
             const server = yield* testServer
             const transport = yield* HttpTransport.HttpTransport
             const response = yield* transport.stream(Request.make("GET", `${server.url}/stall`))
-            const chunks = yield* Stream.runCollect(Stream.timeout(response.body, "100 millis"))
+            const chunks = yield* Stream.runCollect(Stream.timeout(response.body, "1 second"))
             expect(Chunk.toReadonlyArray(chunks).map(text).join("")).toBe("only;")
             yield* eventually("server socket closed after Stream.timeout", () => server.requestSocketClosed("/stall"))
 
@@ -638,7 +639,7 @@ for (const [name, layer] of transportLayers) {
               Effect.flatMap(transport.stream(Request.make("GET", `${server.url}/stall?second`)), (r) =>
                 Stream.runDrain(r.body)
               )
-            ).pipe(Effect.timeout("100 millis"), Effect.exit)
+            ).pipe(Effect.timeout("1 second"), Effect.exit)
             expect(Exit.isFailure(timedOut)).toBe(true)
             const second = server.received.find((r) => r.url === "/stall?second")
             expect(second).toBeDefined()
