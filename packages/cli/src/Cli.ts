@@ -623,6 +623,17 @@ const scan = (args: ReadonlyArray<string>): Scanned => {
   return { help, version, stdinOperand }
 }
 
+/** Whether `args` ask for `--output json` (`-o json`, `--output=json`), up to `--`. */
+const jsonOutput = (args: ReadonlyArray<string>): boolean => {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") return false
+    if (arg === "--output=json" || arg === "-o=json") return true
+    if ((arg === "--output" || arg === "-o") && args[i + 1] === "json") return true
+  }
+  return false
+}
+
 /**
  * @effect/cli stops reading options at a `-` operand, so `responses - -o json` would fail: move the
  * `-` behind a `--`, where operands go.
@@ -688,6 +699,8 @@ export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, C
         if (error instanceof UsageError) {
           return Effect.sync(() => {
             out.stderr(`codex-api: ${error.message}\n`)
+            // json mode: a reader of stdout learns of the failure from a Failure line, as for every error
+            if (jsonOutput(args)) out.stdout(`${Render.usageFailureLine(error.reason)}\n`)
             return 2
           })
         }

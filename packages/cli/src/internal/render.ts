@@ -252,6 +252,10 @@ export const failureLine = (error: ApiError.ApiError, described: Described): str
   })
 }
 
+/** The json-mode line for bad usage (a flag or configuration the command refuses). @internal */
+export const usageFailureLine = (reason: string): string =>
+  JSON.stringify({ _tag: "Failure", error: { _tag: "UsageError", message: reason } })
+
 /** The json-mode line for a command stopped by a signal. @internal */
 export const interruptedLine = (signal: string): string =>
   JSON.stringify({
