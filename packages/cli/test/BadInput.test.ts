@@ -161,7 +161,10 @@ describe("codex-api bad input", () => {
         expect(result.code).toBe(2)
         expect(result.stderr.trimEnd().split("\n")).toHaveLength(1)
         expect(result.stderr).toContain("--base-url")
-        const lines = result.stdout.trimEnd().split("\n").filter((line) => line.length > 0)
+        const lines = result.stdout
+          .trimEnd()
+          .split("\n")
+          .filter((line) => line.length > 0)
         if (mode === "json") {
           expect(lines).toHaveLength(1)
           const failure = JSON.parse(lines[0]!)
