@@ -1,5 +1,7 @@
 import { RealtimeEvent } from "@codex/api/RealtimeEvent"
 import { describe, expect, it } from "@effect/vitest"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
 import { handoffTranscriptFromArguments, parseRealtimeEvent } from "../src/internal/realtimeParser.js"
 
 const v1 = (payload: unknown) => parseRealtimeEvent(JSON.stringify(payload), "V1")
@@ -298,5 +300,25 @@ describe("RealtimeParser common", () => {
     expect(parseRealtimeEvent("[1]", "RealtimeV2")).toBeUndefined()
     expect(v1({ type: 1 })).toBeUndefined()
     expect(v2({ type: "something.new" })).toBeUndefined()
+  })
+})
+
+describe("RealtimeParser event values", () => {
+  it("transcript deltas are the values the RealtimeEvent constructors make (prototype, keys, equality)", () => {
+    const cases = [
+      [v2({ type: "response.output_text.delta", delta: "hi" }), RealtimeEvent.OutputTranscriptDelta({ delta: "hi" })],
+      [
+        v1({ type: "conversation.input_transcript.delta", delta: "yo" }),
+        RealtimeEvent.InputTranscriptDelta({ delta: "yo" })
+      ]
+    ] as const
+    for (const [parsed, made] of cases) {
+      expect(parsed).toBeDefined()
+      expect(Object.getPrototypeOf(parsed)).toBe(Object.getPrototypeOf(made))
+      expect(Object.keys(parsed!)).toStrictEqual(Object.keys(made))
+      expect(Equal.equals(parsed, made)).toBe(true)
+      expect(Hash.hash(parsed!)).toBe(Hash.hash(made))
+      expect(Equal.equals(parsed, RealtimeEvent.OutputTranscriptDelta({ delta: "other" }))).toBe(false)
+    }
   })
 })

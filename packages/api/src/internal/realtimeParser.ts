@@ -8,6 +8,22 @@ import { RealtimeEvent } from "../RealtimeEvent.js"
 
 type Json = Record<string, unknown>
 
+// The `taggedEnum` constructors, looked up once: each lookup through `RealtimeEvent` goes through a
+// proxy that creates a new constructor function, which is measurable per event.
+const makeAudioOut = RealtimeEvent.AudioOut
+const makeConversationItemAdded = RealtimeEvent.ConversationItemAdded
+const makeConversationItemDone = RealtimeEvent.ConversationItemDone
+const makeError = RealtimeEvent.Error
+const makeHandoffRequested = RealtimeEvent.HandoffRequested
+const makeInputAudioSpeechStarted = RealtimeEvent.InputAudioSpeechStarted
+const makeInputTranscriptDone = RealtimeEvent.InputTranscriptDone
+const makeNoopRequested = RealtimeEvent.NoopRequested
+const makeOutputTranscriptDone = RealtimeEvent.OutputTranscriptDone
+const makeResponseCancelled = RealtimeEvent.ResponseCancelled
+const makeResponseCreated = RealtimeEvent.ResponseCreated
+const makeResponseDone = RealtimeEvent.ResponseDone
+const makeSessionUpdated = RealtimeEvent.SessionUpdated
+
 const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 const str = (o: Json | undefined, key: string): string | undefined => {
   const v = o?.[key]
@@ -26,30 +42,48 @@ const parseSessionUpdated = (o: Json): RealtimeEvent | undefined => {
   const session = obj(o, "session")
   const id = str(session, "id")
   if (id === undefined) return undefined
-  return RealtimeEvent.SessionUpdated({ realtimeSessionId: id, instructions: str(session, "instructions") })
+  return makeSessionUpdated({ realtimeSessionId: id, instructions: str(session, "instructions") })
 }
 
 const parseError = (o: Json): RealtimeEvent | undefined => {
   const top = str(o, "message")
-  if (top !== undefined) return RealtimeEvent.Error({ message: top })
+  if (top !== undefined) return makeError({ message: top })
   if (!("error" in o) || o.error === undefined) return undefined
   const error = o.error
   const nested = isObject(error) ? str(error, "message") : undefined
-  return RealtimeEvent.Error({ message: nested ?? JSON.stringify(error) })
+  return makeError({ message: nested ?? JSON.stringify(error) })
 }
 
+/**
+ * A maker of transcript delta events, the hottest events: the same values the `taggedEnum`
+ * constructor makes (its prototype, own keys `delta` then `_tag`), without its generic
+ * `Object.assign` on every event.
+ */
+const deltaMaker = <Tag extends "InputTranscriptDelta" | "OutputTranscriptDelta">(tag: Tag) => {
+  const proto: object = Object.getPrototypeOf(RealtimeEvent[tag]({ delta: "" }))
+  return (delta: string): RealtimeEvent => {
+    const event = Object.create(proto)
+    event.delta = delta
+    event._tag = tag
+    return event
+  }
+}
+const inputDeltaOf = deltaMaker("InputTranscriptDelta")
+const inputDoneOf = (text: string) => makeInputTranscriptDone({ text })
+const outputDeltaOf = deltaMaker("OutputTranscriptDelta")
+const outputDoneOf = (text: string) => makeOutputTranscriptDone({ text })
 const textEvent = (o: Json, key: string, make: (text: string) => RealtimeEvent): RealtimeEvent | undefined => {
   const value = str(o, key)
   return value === undefined ? undefined : make(value)
 }
-const inputDelta = (o: Json) => textEvent(o, "delta", (delta) => RealtimeEvent.InputTranscriptDelta({ delta }))
-const inputDone = (o: Json) => textEvent(o, "transcript", (text) => RealtimeEvent.InputTranscriptDone({ text }))
-const outputDelta = (o: Json) => textEvent(o, "delta", (delta) => RealtimeEvent.OutputTranscriptDelta({ delta }))
+const inputDelta = (o: Json) => textEvent(o, "delta", inputDeltaOf)
+const inputDone = (o: Json) => textEvent(o, "transcript", inputDoneOf)
+const outputDelta = (o: Json) => textEvent(o, "delta", outputDeltaOf)
 const itemAdded = (o: Json): RealtimeEvent | undefined =>
-  "item" in o && o.item !== undefined ? RealtimeEvent.ConversationItemAdded({ item: o.item }) : undefined
+  "item" in o && o.item !== undefined ? makeConversationItemAdded({ item: o.item }) : undefined
 const itemDone = (item: Json | undefined): RealtimeEvent | undefined => {
   const itemId = str(item, "id")
-  return itemId === undefined ? undefined : RealtimeEvent.ConversationItemDone({ itemId })
+  return itemId === undefined ? undefined : makeConversationItemDone({ itemId })
 }
 
 const parseV1 = (type: string, o: Json): RealtimeEvent | undefined => {
@@ -59,7 +93,7 @@ const parseV1 = (type: string, o: Json): RealtimeEvent | undefined => {
       const sampleRate = uint(o, "sample_rate")
       const numChannels = uint(o, "channels") ?? uint(o, "num_channels")
       if (data === undefined || sampleRate === undefined || numChannels === undefined) return undefined
-      return RealtimeEvent.AudioOut({
+      return makeAudioOut({
         frame: { data, sampleRate, numChannels, samplesPerChannel: uint(o, "samples_per_channel") }
       })
     }
@@ -74,7 +108,7 @@ const parseV1 = (type: string, o: Json): RealtimeEvent | undefined => {
     case "response.output_audio_transcript.delta":
       return outputDelta(o)
     case "response.output_audio_transcript.done":
-      return textEvent(o, "transcript", (text) => RealtimeEvent.OutputTranscriptDone({ text }))
+      return textEvent(o, "transcript", outputDoneOf)
     case "conversation.item.added":
       return itemAdded(o)
     case "conversation.item.done":
@@ -84,7 +118,7 @@ const parseV1 = (type: string, o: Json): RealtimeEvent | undefined => {
       const itemId = str(o, "item_id")
       const inputTranscript = str(o, "input_transcript")
       if (handoffId === undefined || itemId === undefined || inputTranscript === undefined) return undefined
-      return RealtimeEvent.HandoffRequested({ handoffId, itemId, inputTranscript, activeTranscript: [] })
+      return makeHandoffRequested({ handoffId, itemId, inputTranscript, activeTranscript: [] })
     }
     default:
       return undefined
@@ -121,7 +155,7 @@ const parseV2 = (type: string, o: Json): RealtimeEvent | undefined => {
     case "response.audio.delta": {
       const data = str(o, "delta")
       if (data === undefined) return undefined
-      return RealtimeEvent.AudioOut({
+      return makeAudioOut({
         frame: {
           data,
           sampleRate: uint(o, "sample_rate") ?? 24_000,
@@ -139,11 +173,11 @@ const parseV2 = (type: string, o: Json): RealtimeEvent | undefined => {
     case "response.output_audio_transcript.delta":
       return outputDelta(o)
     case "response.output_text.done":
-      return textEvent(o, "text", (text) => RealtimeEvent.OutputTranscriptDone({ text }))
+      return textEvent(o, "text", outputDoneOf)
     case "response.output_audio_transcript.done":
-      return textEvent(o, "transcript", (text) => RealtimeEvent.OutputTranscriptDone({ text }))
+      return textEvent(o, "transcript", outputDoneOf)
     case "input_audio_buffer.speech_started":
-      return RealtimeEvent.InputAudioSpeechStarted({ itemId: str(o, "item_id") })
+      return makeInputAudioSpeechStarted({ itemId: str(o, "item_id") })
     case "conversation.item.added":
     case "conversation.item.created":
       return itemAdded(o)
@@ -156,7 +190,7 @@ const parseV2 = (type: string, o: Json): RealtimeEvent | undefined => {
         const first = callId ?? id
         const second = id ?? callId
         if (name === "background_agent" && first !== undefined && second !== undefined) {
-          return RealtimeEvent.HandoffRequested({
+          return makeHandoffRequested({
             handoffId: first,
             itemId: second,
             inputTranscript: handoffTranscriptFromArguments(str(item, "arguments") ?? ""),
@@ -164,17 +198,17 @@ const parseV2 = (type: string, o: Json): RealtimeEvent | undefined => {
           })
         }
         if (name === "remain_silent" && first !== undefined && second !== undefined) {
-          return RealtimeEvent.NoopRequested({ callId: first, itemId: second })
+          return makeNoopRequested({ callId: first, itemId: second })
         }
       }
       return itemDone(item)
     }
     case "response.created":
-      return RealtimeEvent.ResponseCreated({ responseId: responseId(o) })
+      return makeResponseCreated({ responseId: responseId(o) })
     case "response.cancelled":
-      return RealtimeEvent.ResponseCancelled({ responseId: responseId(o) })
+      return makeResponseCancelled({ responseId: responseId(o) })
     case "response.done":
-      return RealtimeEvent.ResponseDone({ responseId: responseId(o) })
+      return makeResponseDone({ responseId: responseId(o) })
     default:
       return undefined
   }
