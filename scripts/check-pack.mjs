@@ -125,7 +125,12 @@ const importedPackages = (unpackedDir, files) => {
   const required = /\brequire\s*\(\s*["']([^"'./][^"']*)["']\s*\)/g
   for (const file of files) {
     if (!file.endsWith(".js") && !file.endsWith(".mjs") && !file.endsWith(".cjs")) continue
-    const text = fs.readFileSync(path.join(unpackedDir, file), "utf8")
+    // comment lines (`@example` code in doc comments) import nothing
+    const text = fs
+      .readFileSync(path.join(unpackedDir, file), "utf8")
+      .split("\n")
+      .filter((line) => !/^\s*(\*|\/\*|\/\/)/.test(line))
+      .join("\n")
     const found = [...text.matchAll(specifier), ...(file.endsWith(".cjs") ? text.matchAll(required) : [])]
     for (const m of found) {
       const spec = m[1]
