@@ -4,7 +4,6 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
@@ -21,7 +20,9 @@ import type * as Undici from "undici"
 // (test/OptionalPeers.test.ts checks that no static import reaches it), and is a stub elsewhere,
 // so bundles for browsers and edge runtimes never contain undici (see package.json `imports`).
 import * as NodeClient from "#nodeHttpClient"
-import * as internal from "./internal/httpClientTransport.js"
+import * as fetchTransport from "./internal/fetchTransport.js"
+import * as httpClientTransport from "./internal/httpClientTransport.js"
+import * as internal from "./internal/transport.js"
 import type { TransportError } from "./TransportError.js"
 
 /**
@@ -178,7 +179,7 @@ export const withLimits = <A, E, R>(effect: Effect.Effect<A, E, R>, limits: Limi
  * @since 0.1.0
  * @category constructors
  */
-export const make: (client: HttpClient.HttpClient) => Service = internal.make
+export const make: (client: HttpClient.HttpClient) => Service = httpClientTransport.make
 
 /**
  * The transport on whatever `HttpClient` is provided.
@@ -186,9 +187,9 @@ export const make: (client: HttpClient.HttpClient) => Service = internal.make
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = Layer.effect(
+export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = /*#__PURE__*/ Layer.effect(
   HttpTransport,
-  Effect.map(HttpClient.HttpClient, make)
+  /*#__PURE__*/ Effect.map(HttpClient.HttpClient, make)
 )
 
 /**
@@ -212,7 +213,7 @@ export const layer: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = L
  * @since 0.1.0
  * @category layers
  */
-export const layerNode: Layer.Layer<HttpTransport> = Layer.scoped(HttpTransport, NodeClient.makeWithAgent)
+export const layerNode: Layer.Layer<HttpTransport> = /*#__PURE__*/ Layer.scoped(HttpTransport, NodeClient.makeWithAgent)
 
 /**
  * Node: the transport on a given undici `Dispatcher` (custom CA `Agent`, `ProxyAgent`, ...), with
@@ -228,9 +229,12 @@ export const layerNodeWithDispatcher = (dispatcher: Undici.Dispatcher): Layer.La
   )
 
 /**
- * The transport on the global `fetch` (Node 20+, browsers, Deno, Bun). Repeated `Set-Cookie`
- * response headers are joined with `, ` as on the Node layers (a plain `FetchHttpClient` given to
- * {@link layer} keeps only the last one).
+ * The transport on the global `fetch` (Node 20+, browsers, Deno, Bun), with the same behaviour as
+ * {@link make}: limits, error bodies, redirects (followed by fetch itself in a browser, which hides
+ * them from the page), spans and trace context. Repeated `Set-Cookie` response headers are joined
+ * with `, ` as on the Node layers (a plain `FetchHttpClient` given to {@link layer} keeps only the
+ * last one). It calls `fetch` directly rather than through `@effect/platform`'s `HttpClient`, so
+ * that a browser bundle of a program using it carries no `effect/Schema`.
  *
  * @example
  * ```ts
@@ -250,7 +254,4 @@ export const layerNodeWithDispatcher = (dispatcher: Undici.Dispatcher): Layer.La
  * @since 0.1.0
  * @category layers
  */
-export const layerFetch: Layer.Layer<HttpTransport> = Layer.provide(
-  layer,
-  Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, internal.fetchJoiningSetCookie))
-)
+export const layerFetch: Layer.Layer<HttpTransport> = /*#__PURE__*/ Layer.sync(HttpTransport, fetchTransport.make)

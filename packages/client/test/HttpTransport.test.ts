@@ -1,5 +1,6 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
@@ -7,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { pipe } from "effect/Function"
+import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Stream from "effect/Stream"
@@ -65,6 +67,10 @@ const handler =
       })
       const path = (req.url ?? "/").split("?")[0]
       switch (path) {
+        case "/no-content":
+          res.writeHead(204, { "x-request-id": "req-204" })
+          res.end()
+          return
         case "/ok":
           res.writeHead(200, { "content-type": "application/json", "x-request-id": "req-ok" })
           res.end('{"ok":true}')
@@ -226,6 +232,24 @@ for (const [name, layer] of transportLayers) {
             `POST to ${server.url}/ok: {"model":"m"}`,
             `PUT to ${server.url}/ok: <raw body: 5 bytes>`
           ])
+        })
+      )
+    )
+
+    it.scopedLive("execute and stream: a 204 has an empty body", () =>
+      run(
+        Effect.gen(function* () {
+          const server = yield* testServer
+          const transport = yield* HttpTransport.HttpTransport
+          const url = `${server.url}/no-content`
+          const response = yield* transport.execute(Request.make("DELETE", url))
+          expect([response.status, response.body.byteLength]).toEqual([204, 0])
+          const streamed = yield* Effect.scoped(
+            Effect.flatMap(transport.stream(Request.make("DELETE", url)), (r) =>
+              Effect.map(Stream.runCollect(r.body), (chunks) => [r.status, r.headers["x-request-id"], chunks.length])
+            )
+          )
+          expect(streamed).toEqual([204, "req-204", 0])
         })
       )
     )
@@ -664,3 +688,36 @@ for (const [name, layer] of transportLayers) {
     })
   })
 }
+
+// ---------------------------------------------------------------------------------------------
+// `layer` on an @effect/platform HttpClient given by the user
+// ---------------------------------------------------------------------------------------------
+
+describe("HttpTransport.layer (on FetchHttpClient)", () => {
+  const run = <A, E>(effect: Effect.Effect<A, E, HttpTransport.HttpTransport | import("effect/Scope").Scope>) =>
+    Effect.provide(effect, Layer.provide(HttpTransport.layer, FetchHttpClient.layer))
+
+  it.scopedLive("execute, stream and non-2xx go through the given client", () =>
+    run(
+      Effect.gen(function* () {
+        const server = yield* testServer
+        const transport = yield* HttpTransport.HttpTransport
+        const ok = yield* transport.execute(Request.withJson(Request.make("POST", `${server.url}/ok`), { a: 1 }))
+        expect([ok.status, ok.headers["x-request-id"], text(ok.body)]).toEqual([200, "req-ok", '{"ok":true}'])
+        expect(server.received[0]!.headers["content-type"]).toBe("application/json")
+        expect(text(server.received[0]!.body)).toBe('{"a":1}')
+        const streamed = yield* Effect.scoped(
+          Effect.flatMap(transport.stream(Request.make("GET", `${server.url}/ok`)), (r) =>
+            Effect.map(Stream.runCollect(r.body), (chunks) => Chunk.toReadonlyArray(chunks).map(text).join(""))
+          )
+        )
+        expect(streamed).toBe('{"ok":true}')
+        const error = failure(yield* Effect.exit(transport.execute(Request.make("GET", `${server.url}/error`))))
+        expect(error instanceof TransportError.Http ? [error.status, error.body] : error).toEqual([
+          503,
+          '{"error":"overloaded"}'
+        ])
+      })
+    )
+  )
+})

@@ -9,6 +9,7 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as HttpTransport from "../src/HttpTransport.js"
 import * as Request from "../src/Request.js"
+import * as internalTraceContext from "../src/internal/traceContext.js"
 import * as TraceContext from "../src/TraceContext.js"
 
 /** An in-memory transport that records what it was asked to send. */
@@ -77,6 +78,10 @@ describe("TraceContext", () => {
       expect((yield* inject(false)).traceparent).toBe("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
     })
   )
+
+  it("the propagation switch is @effect/platform's HttpClient.currentTracerPropagation", () => {
+    expect(internalTraceContext.currentTracerPropagation).toBe(HttpClient.currentTracerPropagation)
+  })
 
   it.effect("adds nothing without a span or with propagation off", () =>
     Effect.gen(function* () {

@@ -3,17 +3,30 @@
  * @internal
  */
 import * as Headers from "@effect/platform/Headers"
-import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
+import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 
 /** @internal */
 export const traceparent = (span: Tracer.AnySpan): string =>
   `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
+
+/**
+ * `HttpClient.currentTracerPropagation` of `@effect/platform` (the same global value, so
+ * `HttpClient.withTracerPropagation(false)` turns propagation off here too), read without
+ * importing the `HttpClient` module: importing it adds ~8 KB of the platform's client to a browser
+ * bundle of a `layerFetch` program (`tooling/bench/size.mjs`). test/TraceContext.test.ts checks
+ * that it is the platform's `FiberRef`.
+ * @internal
+ */
+export const currentTracerPropagation: FiberRef.FiberRef<boolean> = globalValue(
+  Symbol.for("@effect/platform/HttpClient/currentTracerPropagation"),
+  () => FiberRef.unsafeMake(true)
+)
 
 // Effect's built-in tracer: its spans get random ids and are exported nowhere.
 const defaultTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
@@ -35,7 +48,7 @@ const nearestExternal = (span: Tracer.AnySpan): Option.Option<Tracer.ExternalSpa
  * @internal
  */
 export const propagatedSpan: Effect.Effect<Option.Option<Tracer.AnySpan>> = Effect.flatMap(
-  FiberRef.get(HttpClient.currentTracerPropagation),
+  FiberRef.get(currentTracerPropagation),
   (enabled) =>
     enabled
       ? Effect.tracerWith((tracer) =>
