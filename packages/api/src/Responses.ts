@@ -23,7 +23,7 @@ import * as Stream from "effect/Stream"
 import type * as ApiError from "./ApiError.js"
 import type { AuthProvider } from "./Auth.js"
 import * as EndpointSession from "./internal/endpointSession.js"
-import { decodeBody } from "./internal/responsesSse.js"
+import { decodeBody, unwrapScoped } from "./internal/responsesSse.js"
 import * as Provider from "./Provider.js"
 import * as RateLimits from "./RateLimits.js"
 import { ResponseEvent } from "./ResponseEvent.js"
@@ -214,7 +214,7 @@ export const make: Effect.Effect<Service, never, HttpTransport | AuthProvider | 
       }).pipe(Effect.withSpan("responses.stream_request", { kind: "client", attributes: { model: request.model } }))
 
     const toStream = (effect: Effect.Effect<ResponseStream, ApiError.ApiError, Scope.Scope>) =>
-      Stream.unwrapScoped(Effect.map(effect, (opened) => opened.events))
+      unwrapScoped(Effect.map(effect, (opened) => opened.events))
 
     return {
       open,

@@ -6,6 +6,7 @@
 // - dist/THIRD_PARTY_NOTICES.md: the licences of the bundled packages.
 // Usage: node scripts/bundle.mjs [out-dir]   (default: dist)
 import * as esbuild from "esbuild"
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as path from "node:path"
@@ -99,9 +100,15 @@ const body = await esbuild.build({
   logLevel: "warning"
 })
 
+// The launcher keys its code cache by this hash instead of hashing the bundle at every start.
+const bundleHash = createHash("sha256")
+  .update(fs.readFileSync(path.join(dist, "codex-api.cjs")))
+  .digest("hex")
+  .slice(0, 24)
 await esbuild.build({
   absWorkingDir: root,
   entryPoints: ["src/launcher.ts"],
+  define: { __CODEX_BUNDLE_HASH__: JSON.stringify(bundleHash) },
   outfile: path.join(dist, "bin.js"),
   bundle: true,
   platform: "node",

@@ -19,7 +19,6 @@
  *
  * @internal
  */
-import { createHash } from "node:crypto"
 import * as Fs from "node:fs"
 import * as Module from "node:module"
 import * as Os from "node:os"
@@ -29,6 +28,17 @@ import * as V8 from "node:v8"
 import * as Vm from "node:vm"
 
 const bundle = fileURLToPath(new URL("./codex-api.cjs", import.meta.url))
+
+// Defined by the build (scripts/bundle.mjs): the SHA-256 of `codex-api.cjs`, 24 hex digits.
+declare const __CODEX_BUNDLE_HASH__: string
+const bundleHash = __CODEX_BUNDLE_HASH__
+
+/** FNV-1a (32 bits) as 8 hex digits: names a cache folder or file, not a security boundary. */
+const fnv1a = (text: string): string => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return (hash >>> 0).toString(16).padStart(8, "0")
+}
 
 const cacheDirectory = (): string | undefined => {
   const env = process.env
@@ -84,9 +94,11 @@ const runWithScriptCache = (dir: string | undefined): void => {
   if (dir !== undefined) {
     // One folder per installed bundle (so two installs do not evict each other), one file per
     // content + Node version + V8 flags.
-    const install = createHash("sha256").update(bundle).digest("hex").slice(0, 16)
-    const hash = createHash("sha256").update(source).update(process.execArgv.join(" ")).digest("hex").slice(0, 24)
-    cacheBase = Path.join(dir, install, `v8-${process.version}-${process.arch}-${hash}`)
+    // The bundle's content hash is computed by the build (hashing ~1 MB at every start costs ~10 ms);
+    // its size and modification time change when the file is edited after the build.
+    const stat = Fs.statSync(bundle)
+    const content = `${bundleHash}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${fnv1a(process.execArgv.join(" "))}`
+    cacheBase = Path.join(dir, fnv1a(bundle), `v8-${process.version}-${process.arch}-${content}`)
     for (const full of [true, false]) {
       try {
         cachedData = Fs.readFileSync(`${cacheBase}${full ? ".full" : ""}.bin`)

@@ -226,6 +226,30 @@ describe("the V8 code cache", () => {
     90_000
   )
 
+  it.skipIf(nodeCompileCache)(
+    "an edit that keeps the bundle's size still gets a new cache entry and runs the edited code",
+    async () => {
+      // The content hash is computed by the build; an edit after the build is told by size and mtime.
+      const copy = Path.join(work, "edited")
+      Fs.cpSync(out, copy, { recursive: true })
+      const xdg = Path.join(work, "cache-e")
+      const file = Path.join(copy, "codex-api.cjs")
+      const original = await runBin(["--version"], { XDG_CACHE_HOME: xdg }, Path.join(copy, "bin.js"))
+      const [before] = cacheFiles(Path.join(xdg, "codex-api"))
+      const version = /codex-api (\S+)/.exec(original.stdout)![1]!
+      const edited = "9".repeat(version.length)
+      const source = Fs.readFileSync(file, "utf8")
+      expect(source.includes(`"${version}"`)).toBe(true)
+      Fs.writeFileSync(file, source.replaceAll(`"${version}"`, `"${edited}"`))
+      const { mtime } = Fs.statSync(file)
+      Fs.utimesSync(file, mtime, new Date(mtime.getTime() + 5_000))
+      const result = await runBin(["--version"], { XDG_CACHE_HOME: xdg }, Path.join(copy, "bin.js"))
+      expect(result.stdout.trim()).toBe(`codex-api ${edited}`)
+      expect(cacheFiles(Path.join(xdg, "codex-api"))).not.toEqual([before])
+    },
+    90_000
+  )
+
   it("an unusable cache directory changes nothing: same output, nothing on stderr", async () => {
     const blocker = Path.join(work, "not-a-directory")
     Fs.writeFileSync(blocker, "")

@@ -64,16 +64,15 @@ export const decodeBody = <E, R>(
         // The no-op default adds nothing per event.
         const report = telemetry === SseTelemetry.noop ? undefined : telemetry.onSsePoll
         const state: WaitState = { since: undefined, clock, report }
-        const events = bytes.pipe(
-          Sse.decode({ maxEventSize: options.maxEventSize }),
-          Stream.mapError((error): ApiError.ApiError => ApiError.stream(errorText(error), error))
-        )
-        // `Channel.pipeTo` rather than `Stream.pipeThroughChannelOrFail` (two extra pass-through stages per
-        // chunk): `processChannel` forwards upstream failures itself.
+        // One stage decodes the SSE bytes and processes the events (`Channel.pipeTo`, not
+        // `Stream.pipeThroughChannelOrFail`, which adds two pass-through stages per chunk):
+        // `processChannel` maps upstream failures itself.
         const processed = Stream.fromChannel(
           Channel.pipeTo(
-            Stream.toChannel(events),
-            Channel.suspend(() => processChannel(makeProcessor(), state))
+            Stream.toChannel(bytes),
+            Channel.suspend(() =>
+              processChannel<E>(Sse.makeDecoder({ maxEventSize: options.maxEventSize }), makeProcessor(), state)
+            )
           )
         )
         return withWatchdog(processed, watchdog(state, idleMillis))
@@ -85,8 +84,9 @@ export const decodeBody = <E, R>(
  * `Stream.unwrapScoped` without its per-chunk cost: that is a `Stream.flatten`, whose `concatMap`
  * machinery every chunk of the inner stream then crosses; here the scope is made before the stream
  * starts and closed with its exit, however it ends (done, failure or interruption).
+ * @internal
  */
-const unwrapScoped = <A, E2, R2, E, R>(
+export const unwrapScoped = <A, E2, R2, E, R>(
   effect: Effect.Effect<Stream.Stream<A, E2, R2>, E, R>
 ): Stream.Stream<A, E | E2, Exclude<R, Scope.Scope> | R2> =>
   Stream.fromChannel(
@@ -203,10 +203,14 @@ const endWait = (state: WaitState): Duration.Duration => {
     : Duration.millis(Math.max(0, state.clock.unsafeCurrentTimeMillis() - since))
 }
 
-/** One poll per SSE event of `input`: the first waited for the chunk, the others were buffered. */
-const reportEvents = (report: Report, input: Chunk.Chunk<Sse.Event>, waited: Duration.Duration): Effect.Effect<void> =>
+/** One poll per SSE event of `events`: the first waited for the chunk, the others were buffered. */
+const reportEvents = (
+  report: Report,
+  events: ReadonlyArray<Sse.Event>,
+  waited: Duration.Duration
+): Effect.Effect<void> =>
   Effect.forEach(
-    input,
+    events,
     (event, index) =>
       report({ result: SseTelemetry.SsePollResult.Event({ event }), duration: index === 0 ? waited : Duration.zero }),
     { discard: true }
@@ -240,21 +244,22 @@ export const watchdog = (
 
 const closedBeforeCompleted = Channel.suspend(() => Channel.fail(ApiError.stream(closedBeforeCompletedMessage)))
 
-type Processing = Channel.Channel<
+/** Bytes in, events out: SSE decoding and event processing in one stage. */
+type Processing<E> = Channel.Channel<
   Chunk.Chunk<ResponseEvent>,
-  Chunk.Chunk<Sse.Event>,
+  Chunk.Chunk<Uint8Array>,
   ApiError.ApiError,
-  ApiError.ApiError,
+  E,
   unknown,
   unknown
 >
 
 /** Ends the wait for upstream; with telemetry on, reports the poll (built from the time waited) first. */
-const afterWait = (
+const afterWait = <E>(
   state: WaitState,
-  next: Processing,
+  next: Processing<E>,
   poll: (report: Report, waited: Duration.Duration) => Effect.Effect<void>
-): Processing => {
+): Processing<E> => {
   const report = state.report
   if (report === undefined) {
     state.since = undefined
@@ -263,37 +268,72 @@ const afterWait = (
   return Channel.zipRight(Channel.fromEffect(poll(report, endWait(state))), next)
 }
 
-const processChannel = (processor: Processor, state: WaitState): Processing => {
-  const read: Processing = Channel.readWithCause({
-    onInput: (input: Chunk.Chunk<Sse.Event>) =>
-      afterWait(state, handleInput(input), (report, waited) => reportEvents(report, input, waited)),
-    onFailure: (cause) =>
-      afterWait(state, Channel.failCause(cause), (report, waited) =>
-        report({
-          result: SseTelemetry.SsePollResult.Error({
-            error: Option.getOrElse(Cause.failureOption(cause), () => Cause.squash(cause))
-          }),
-          duration: waited
-        })
-      ),
-    onDone: () =>
-      afterWait(state, closedBeforeCompleted, (report, waited) =>
-        report({ result: SseTelemetry.SsePollResult.End(), duration: waited })
-      )
+/** A failure of the body (transport error, oversized SSE event) as the stream's error. */
+const toApiError = (error: unknown): ApiError.ApiError => ApiError.stream(errorText(error), error)
+
+/**
+ * Decodes the SSE bytes and processes the events in ONE channel stage (each stage costs every chunk a
+ * trip through the channel executor). The wait for the next event starts when a chunk of events
+ * has been handled and ends when a chunk of bytes completes at least one event: bytes that complete
+ * none (a partial event, comments) do not reset the idle timeout. A body failure or an oversized
+ * event fails the stream after the events decoded before it.
+ */
+const processChannel = <E>(decoder: Sse.Decoder, processor: Processor, state: WaitState): Processing<E> => {
+  const failed = (cause: Cause.Cause<ApiError.ApiError>): Processing<E> =>
+    afterWait(state, Channel.failCause(cause), (report, waited) =>
+      report({
+        result: SseTelemetry.SsePollResult.Error({
+          error: Option.getOrElse(Cause.failureOption(cause), () => Cause.squash(cause))
+        }),
+        duration: waited
+      })
+    )
+  const closed: Processing<E> = Channel.suspend(() =>
+    afterWait(state, closedBeforeCompleted, (report, waited) =>
+      report({ result: SseTelemetry.SsePollResult.End(), duration: waited })
+    )
+  )
+  const read: Processing<E> = Channel.readWithCause({
+    onInput: (input: Chunk.Chunk<Uint8Array>) => {
+      let events: Array<Sse.Event> | undefined
+      for (const bytes of input) {
+        const decoded = decoder.push(bytes)
+        if (decoded.length > 0) {
+          if (events === undefined) events = decoded
+          else for (const event of decoded) events.push(event)
+        }
+        if (decoder.error !== undefined) break
+      }
+      const error = decoder.error
+      // Suspended: its wait ends after the events' poll.
+      const next = error === undefined ? loop : Channel.suspend(() => failed(Cause.fail(toApiError(error))))
+      if (events === undefined) return error === undefined ? read : next
+      const decoded = events
+      return afterWait(state, handleEvents(decoded, next), (report, waited) => reportEvents(report, decoded, waited))
+    },
+    onFailure: (cause) => failed(Cause.map(cause, toApiError)),
+    onDone: () => {
+      // Proxies may drop the final blank line: the decoder dispatches the pending event at the end.
+      const events = decoder.end()
+      return events.length === 0
+        ? closed
+        : afterWait(state, handleEvents(events, closed), (report, waited) => reportEvents(report, events, waited))
+    }
   })
-  const handleInput = (input: Chunk.Chunk<Sse.Event>): Processing => {
+  /** The events' `ResponseEvent`s, then `next`; a terminal event ends the stream instead. */
+  const handleEvents = (events: ReadonlyArray<Sse.Event>, next: Processing<E>): Processing<E> => {
     const out: Array<ResponseEvent> = []
-    for (const event of input) {
-      const outcome = processor.processInto(event.data, out)
+    for (let i = 0; i < events.length; i++) {
+      const outcome = processor.processInto(events[i]!.data, out)
       if (outcome === Outcome.Continue) continue
       // Terminal: stop reading (the upstream, and with it the HTTP request, is released).
       const end =
         outcome === Outcome.Completed ? Channel.void : Channel.fail(processor.error ?? ApiError.stream("failed"))
       return out.length === 0 ? end : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), end)
     }
-    return out.length === 0 ? loop : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), loop)
+    return out.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), next)
   }
-  const loop = Channel.suspend(() => {
+  const loop: Processing<E> = Channel.suspend(() => {
     state.since = state.clock.unsafeCurrentTimeMillis()
     return read
   })
