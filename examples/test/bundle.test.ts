@@ -40,7 +40,10 @@ const tempDir = Effect.acquireRelease(
   (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
 )
 
-/** Bundles `entryPoint` into the single file `outfile`; returns the bundled input paths. */
+/**
+ * Bundles `entryPoint` into the single file `outfile`; returns the bundled input paths and those
+ * of them that put code into the output (esbuild drops what the program does not reach).
+ */
 const bundle = (
   entryPoint: string,
   platform: "browser" | "node" | "neutral",
@@ -61,7 +64,12 @@ const bundle = (
         logLevel: "silent"
       })
     ),
-    (result) => Object.keys(result.metafile.inputs)
+    (result) =>
+      Object.assign(Object.keys(result.metafile.inputs), {
+        emitted: Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)
+          .filter(([, input]) => input.bytesInOutput > 0)
+          .map(([input]) => input)
+      })
   )
 
 const nodeOnly = /node_modules\/(undici|ws|@effect\/platform-node|@bokuweb\/zstd-wasm)\/|^node:/
@@ -109,6 +117,15 @@ describe("bundles", () => {
         const inputs = yield* bundle(entry("browser.ts"), "browser", outfile)
         expect(inputs.some((input) => input.includes("packages/client/src/HttpTransport.ts"))).toBe(true)
         expect(inputs.filter((input) => nodeOnly.test(input))).toEqual([])
+        // What keeps the bundle within openai-node's size (tooling/bench/size.mjs): no effect/Schema
+        // and no @effect/platform HTTP client on the streaming path.
+        expect(
+          inputs.emitted.filter((input) =>
+            /effect\/dist\/esm\/(Schema|ParseResult|SchemaAST)\.js|@effect\/platform\/dist\/esm\/internal\/httpClient/.test(
+              input
+            )
+          )
+        ).toEqual([])
 
         const server = yield* ResponsesServer.make({ script, cors: true })
         const pageOrigin = yield* servePage(fs.readFileSync(outfile, "utf8"))

@@ -3,8 +3,9 @@
 //   (a) ours: size/ours.mjs, @codex/api on HttpTransport.layerFetch
 //   (b) openai-node: size/openai.mjs, the same streamed call with the `openai` package
 //   (c) Effect floor: size/effect-floor.mjs, the Effect runtime + Stream + Layer/Config + Schema
-//       that any such Effect program carries, without our code
-//   (d) (c) + @effect/platform's FetchHttpClient (size/platform-floor.mjs), the client layerFetch uses
+//       that such an Effect program decoding its events with effect/Schema carries, without our code
+//   (d) (c) + @effect/platform's FetchHttpClient (size/platform-floor.mjs), the client a program
+//       giving HttpTransport.layer a FetchHttpClient adds (layerFetch calls fetch directly)
 //   (e) the Effect runtime alone (size/effect-runtime.mjs)
 // and, for (a), the largest contributors by package and the modules that add most over (d).
 // Bundling fails if a Node built-in is reached.
@@ -63,7 +64,7 @@ export const main = async () => {
   console.log(
     `ours / openai-node: ${(ours.min / openai.min).toFixed(2)}× minified, ${(ours.gzip / openai.gzip).toFixed(2)}× gzip; ` +
       `ours over the Effect floor: +${kb(ours.min - floor.min)} minified, +${kb(ours.gzip - floor.gzip)} gzip, ` +
-      `of which FetchHttpClient +${kb(platform.gzip - floor.gzip)} gzip`
+      `FetchHttpClient alone adds +${kb(platform.gzip - floor.gzip)} gzip to the floor`
   )
   console.log("ours by package (minified bytes in the bundle):")
   for (const [name, bytes] of [...ours.byPackage].sort((x, y) => y[1] - x[1])) {

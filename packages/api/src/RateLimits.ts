@@ -48,7 +48,7 @@ export type RateLimitWindow = Protocol.RateLimitWindow
  * @since 0.1.0
  * @category constants
  */
-export const rateLimitReachedTypes: ReadonlyArray<RateLimitReachedType> = Protocol.RateLimitReachedType.literals
+export const rateLimitReachedTypes: ReadonlyArray<RateLimitReachedType> = Protocol.rateLimitReachedTypes
 
 /**
  * The default limit family.

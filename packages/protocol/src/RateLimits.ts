@@ -1,13 +1,15 @@
 /**
  * Rate-limit snapshots (from `x-codex-*` headers and `codex.rate_limits` events) and the plan
- * types that appear next to them.
+ * types that appear next to them. The schemas are marked `#__PURE__` so that bundlers drop those
+ * a program does not use (a program that only streams responses needs none of them).
  *
  * @since 0.1.0
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 
-const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true })
+const optional = <S extends Schema.Schema.Any>(schema: S) =>
+  /*#__PURE__*/ Schema.optionalWith(schema, { nullable: true })
 
 /**
  * One rate-limit window. `resets_at` is unix seconds.
@@ -15,10 +17,10 @@ const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith
  * @since 0.1.0
  * @category schemas
  */
-export const RateLimitWindow = Schema.Struct({
+export const RateLimitWindow = /*#__PURE__*/ Schema.Struct({
   used_percent: Schema.Number,
-  window_minutes: optional(Schema.Number),
-  resets_at: optional(Schema.Number)
+  window_minutes: /*#__PURE__*/ optional(Schema.Number),
+  resets_at: /*#__PURE__*/ optional(Schema.Number)
 }).annotations({ identifier: "@codex/protocol/RateLimitWindow" })
 
 /**
@@ -37,10 +39,10 @@ export interface RateLimitWindow extends Schema.Schema.Type<typeof RateLimitWind
  * @since 0.1.0
  * @category schemas
  */
-export const CreditsSnapshot = Schema.Struct({
+export const CreditsSnapshot = /*#__PURE__*/ Schema.Struct({
   has_credits: Schema.Boolean,
   unlimited: Schema.Boolean,
-  balance: optional(Schema.String)
+  balance: /*#__PURE__*/ optional(Schema.String)
 }).annotations({ identifier: "@codex/protocol/CreditsSnapshot" })
 
 /**
@@ -58,11 +60,11 @@ export interface CreditsSnapshot extends Schema.Schema.Type<typeof CreditsSnapsh
  * @since 0.1.0
  * @category schemas
  */
-export const IndividualLimit = Schema.Struct({
+export const IndividualLimit = /*#__PURE__*/ Schema.Struct({
   limit: Schema.Number,
   used: Schema.Number,
   remaining_percent: Schema.Number,
-  resets_at: optional(Schema.Number)
+  resets_at: /*#__PURE__*/ optional(Schema.Number)
 }).annotations({ identifier: "@codex/protocol/IndividualLimit" })
 
 /**
@@ -74,18 +76,26 @@ export const IndividualLimit = Schema.Struct({
 export interface IndividualLimit extends Schema.Schema.Type<typeof IndividualLimit> {}
 
 /**
- * Schema of which limit was reached.
+ * The names of the limits that can be reached, as on the wire.
  *
  * @since 0.1.0
- * @category schemas
+ * @category constants
  */
-export const RateLimitReachedType = Schema.Literal(
+export const rateLimitReachedTypes = [
   "rate_limit_reached",
   "workspace_owner_credits_depleted",
   "workspace_member_credits_depleted",
   "workspace_owner_usage_limit_reached",
   "workspace_member_usage_limit_reached"
-)
+] as const
+
+/**
+ * Schema of which limit was reached.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RateLimitReachedType = /*#__PURE__*/ Schema.Literal(...rateLimitReachedTypes)
 
 /**
  * Which limit was reached.
@@ -93,9 +103,9 @@ export const RateLimitReachedType = Schema.Literal(
  * @since 0.1.0
  * @category models
  */
-export type RateLimitReachedType = typeof RateLimitReachedType.Type
+export type RateLimitReachedType = (typeof rateLimitReachedTypes)[number]
 
-const reachedTypes: ReadonlySet<string> = new Set(RateLimitReachedType.literals)
+const reachedTypes: ReadonlySet<string> = /*#__PURE__*/ new Set(rateLimitReachedTypes)
 
 /**
  * A known {@link RateLimitReachedType}, or `undefined` (anything else is treated as absent).
@@ -134,7 +144,7 @@ export const knownPlanTypes = [
  */
 export type KnownPlanType = (typeof knownPlanTypes)[number]
 
-const knownPlans: ReadonlySet<string> = new Set(knownPlanTypes)
+const knownPlans: ReadonlySet<string> = /*#__PURE__*/ new Set(knownPlanTypes)
 
 /**
  * Account plan type (in `codex.rate_limits` events): a known plan or `"unknown"`.
@@ -159,9 +169,9 @@ export const parseAccountPlanType = (value: string): AccountPlanType =>
  * @since 0.1.0
  * @category schemas
  */
-export const AccountPlanType: Schema.Schema<AccountPlanType, string> = Schema.transform(
+export const AccountPlanType: Schema.Schema<AccountPlanType, string> = /*#__PURE__*/ Schema.transform(
   Schema.String,
-  Schema.Literal(...knownPlanTypes, "unknown"),
+  /*#__PURE__*/ Schema.Literal(...knownPlanTypes, "unknown"),
   { strict: true, decode: parseAccountPlanType, encode: (a) => a }
 ).annotations({ identifier: "@codex/protocol/AccountPlanType" })
 
@@ -197,11 +207,15 @@ export const isKnownPlanType = (value: string): value is KnownPlanType => knownP
  * @since 0.1.0
  * @category schemas
  */
-export const AuthPlanType: Schema.Schema<AuthPlanType, string> = Schema.transform(Schema.String, Schema.String, {
-  strict: true,
-  decode: parseAuthPlanType,
-  encode: (a) => a
-}).annotations({ identifier: "@codex/protocol/AuthPlanType" })
+export const AuthPlanType: Schema.Schema<AuthPlanType, string> = /*#__PURE__*/ Schema.transform(
+  Schema.String,
+  Schema.String,
+  {
+    strict: true,
+    decode: parseAuthPlanType,
+    encode: (a) => a
+  }
+).annotations({ identifier: "@codex/protocol/AuthPlanType" })
 
 /**
  * A snapshot of the account's rate limits.
@@ -209,20 +223,24 @@ export const AuthPlanType: Schema.Schema<AuthPlanType, string> = Schema.transfor
  * @since 0.1.0
  * @category schemas
  */
-export const RateLimitSnapshot = Schema.Struct({
-  limit_id: optional(Schema.String),
-  limit_name: optional(Schema.String),
-  primary: optional(RateLimitWindow),
-  secondary: optional(RateLimitWindow),
-  credits: optional(CreditsSnapshot),
-  individual_limit: optional(IndividualLimit),
-  plan_type: optional(AccountPlanType),
+export const RateLimitSnapshot = /*#__PURE__*/ Schema.Struct({
+  limit_id: /*#__PURE__*/ optional(Schema.String),
+  limit_name: /*#__PURE__*/ optional(Schema.String),
+  primary: /*#__PURE__*/ optional(RateLimitWindow),
+  secondary: /*#__PURE__*/ optional(RateLimitWindow),
+  credits: /*#__PURE__*/ optional(CreditsSnapshot),
+  individual_limit: /*#__PURE__*/ optional(IndividualLimit),
+  plan_type: /*#__PURE__*/ optional(AccountPlanType),
   // Unknown values are treated as absent rather than failing the whole snapshot.
-  rate_limit_reached_type: Schema.optionalToOptional(Schema.NullOr(Schema.String), RateLimitReachedType, {
-    decode: (value) =>
-      Option.flatMap(value, (s) => Option.fromNullable(s === null ? undefined : parseRateLimitReachedType(s))),
-    encode: (value) => value
-  })
+  rate_limit_reached_type: /*#__PURE__*/ Schema.optionalToOptional(
+    /*#__PURE__*/ Schema.NullOr(Schema.String),
+    RateLimitReachedType,
+    {
+      decode: (value) =>
+        Option.flatMap(value, (s) => Option.fromNullable(s === null ? undefined : parseRateLimitReachedType(s))),
+      encode: (value) => value
+    }
+  )
 }).annotations({ identifier: "@codex/protocol/RateLimitSnapshot" })
 
 /**

@@ -11,6 +11,9 @@
  * - a `reasoning` item without `content` writes `"content": null`; one whose `content` has no
  *   `reasoning_text` entry omits `content`.
  *
+ * The schemas are marked `#__PURE__` so that bundlers drop those a program does not use;
+ * {@link fromWire} decodes items without them.
+ *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
@@ -28,7 +31,7 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category models
  */
-export const ImageDetail = Schema.Literal("auto", "low", "high", "original")
+export const ImageDetail = /*#__PURE__*/ Schema.Literal("auto", "low", "high", "original")
 
 /**
  * Image detail level of an `input_image` content item: `"auto"`, `"low"`, `"high"` or `"original"`.
@@ -38,7 +41,8 @@ export const ImageDetail = Schema.Literal("auto", "low", "high", "original")
  */
 export type ImageDetail = typeof ImageDetail.Type
 
-const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true })
+const optional = <S extends Schema.Schema.Any>(schema: S) =>
+  /*#__PURE__*/ Schema.optionalWith(schema, { nullable: true })
 
 /**
  * Schema of an `input_text` content item.
@@ -46,7 +50,10 @@ const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith
  * @since 0.1.0
  * @category schemas
  */
-export const InputText = Schema.Struct({ type: Schema.Literal("input_text"), text: Schema.String })
+export const InputText = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("input_text"),
+  text: Schema.String
+})
 
 /**
  * Schema of an `input_image` content item.
@@ -54,10 +61,10 @@ export const InputText = Schema.Struct({ type: Schema.Literal("input_text"), tex
  * @since 0.1.0
  * @category schemas
  */
-export const InputImage = Schema.Struct({
-  type: Schema.Literal("input_image"),
+export const InputImage = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("input_image"),
   image_url: Schema.String,
-  detail: optional(ImageDetail)
+  detail: /*#__PURE__*/ optional(ImageDetail)
 })
 
 /**
@@ -66,7 +73,10 @@ export const InputImage = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const OutputText = Schema.Struct({ type: Schema.Literal("output_text"), text: Schema.String })
+export const OutputText = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("output_text"),
+  text: Schema.String
+})
 
 /**
  * Content of a `message` item (tagged by `type`).
@@ -74,7 +84,7 @@ export const OutputText = Schema.Struct({ type: Schema.Literal("output_text"), t
  * @since 0.1.0
  * @category schemas
  */
-export const ContentItem = Schema.Union(InputText, InputImage, OutputText)
+export const ContentItem = /*#__PURE__*/ Schema.Union(InputText, InputImage, OutputText)
 
 /**
  * Content of a `message` item: input text, input image or output text.
@@ -90,8 +100,8 @@ export type ContentItem = typeof ContentItem.Type
  * @since 0.1.0
  * @category schemas
  */
-export const EncryptedContent = Schema.Struct({
-  type: Schema.Literal("encrypted_content"),
+export const EncryptedContent = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("encrypted_content"),
   encrypted_content: Schema.String
 })
 
@@ -101,7 +111,7 @@ export const EncryptedContent = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const FunctionCallOutputContentItem = Schema.Union(InputText, InputImage, EncryptedContent)
+export const FunctionCallOutputContentItem = /*#__PURE__*/ Schema.Union(InputText, InputImage, EncryptedContent)
 
 /**
  * One entry of an array-shaped function-call output: text, image or encrypted content.
@@ -118,7 +128,10 @@ export type FunctionCallOutputContentItem = typeof FunctionCallOutputContentItem
  * @since 0.1.0
  * @category schemas
  */
-export const FunctionCallOutputPayload = Schema.Union(Schema.String, Schema.Array(FunctionCallOutputContentItem))
+export const FunctionCallOutputPayload = /*#__PURE__*/ Schema.Union(
+  Schema.String,
+  /*#__PURE__*/ Schema.Array(FunctionCallOutputContentItem)
+)
 
 /**
  * Output of a (custom) tool call: a string or an array of content items.
@@ -133,7 +146,7 @@ export type FunctionCallOutputPayload = typeof FunctionCallOutputPayload.Type
 // ---------------------------------------------------------------------------------------------
 
 const nullDefault = <S extends Schema.Schema.Any>(schema: S) =>
-  Schema.optionalWith(Schema.NullOr(schema), { default: () => null })
+  /*#__PURE__*/ Schema.optionalWith(/*#__PURE__*/ Schema.NullOr(schema), { default: () => null })
 
 /**
  * Assistant message phase.
@@ -141,7 +154,7 @@ const nullDefault = <S extends Schema.Schema.Any>(schema: S) =>
  * @since 0.1.0
  * @category models
  */
-export const MessagePhase = Schema.Literal("commentary", "final_answer")
+export const MessagePhase = /*#__PURE__*/ Schema.Literal("commentary", "final_answer")
 
 /**
  * Schema of a `message` item: a role and its content items.
@@ -149,12 +162,12 @@ export const MessagePhase = Schema.Literal("commentary", "final_answer")
  * @since 0.1.0
  * @category schemas
  */
-export const Message = Schema.Struct({
-  type: Schema.Literal("message"),
-  id: optional(Schema.String),
+export const Message = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("message"),
+  id: /*#__PURE__*/ optional(Schema.String),
   role: Schema.String,
-  content: Schema.Array(ContentItem),
-  phase: optional(MessagePhase)
+  content: /*#__PURE__*/ Schema.Array(ContentItem),
+  phase: /*#__PURE__*/ optional(MessagePhase)
 })
 
 /**
@@ -171,11 +184,11 @@ export type Message = typeof Message.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AgentMessage = Schema.Struct({
-  type: Schema.Literal("agent_message"),
+export const AgentMessage = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("agent_message"),
   author: Schema.String,
   recipient: Schema.String,
-  content: Schema.Array(EncryptedContent)
+  content: /*#__PURE__*/ Schema.Array(EncryptedContent)
 })
 
 /**
@@ -192,7 +205,10 @@ export type AgentMessage = typeof AgentMessage.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReasoningSummaryText = Schema.Struct({ type: Schema.Literal("summary_text"), text: Schema.String })
+export const ReasoningSummaryText = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("summary_text"),
+  text: Schema.String
+})
 
 /**
  * Schema of one reasoning content item.
@@ -200,9 +216,9 @@ export const ReasoningSummaryText = Schema.Struct({ type: Schema.Literal("summar
  * @since 0.1.0
  * @category schemas
  */
-export const ReasoningContentItem = Schema.Union(
-  Schema.Struct({ type: Schema.Literal("reasoning_text"), text: Schema.String }),
-  Schema.Struct({ type: Schema.Literal("text"), text: Schema.String })
+export const ReasoningContentItem = /*#__PURE__*/ Schema.Union(
+  /*#__PURE__*/ Schema.Struct({ type: /*#__PURE__*/ Schema.Literal("reasoning_text"), text: Schema.String }),
+  /*#__PURE__*/ Schema.Struct({ type: /*#__PURE__*/ Schema.Literal("text"), text: Schema.String })
 )
 
 /**
@@ -211,12 +227,12 @@ export const ReasoningContentItem = Schema.Union(
  * @since 0.1.0
  * @category schemas
  */
-export const Reasoning = Schema.Struct({
-  type: Schema.Literal("reasoning"),
-  id: optional(Schema.String),
-  summary: Schema.Array(ReasoningSummaryText),
-  content: optional(Schema.Array(ReasoningContentItem)),
-  encrypted_content: nullDefault(Schema.String)
+export const Reasoning = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("reasoning"),
+  id: /*#__PURE__*/ optional(Schema.String),
+  summary: /*#__PURE__*/ Schema.Array(ReasoningSummaryText),
+  content: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ReasoningContentItem)),
+  encrypted_content: /*#__PURE__*/ nullDefault(Schema.String)
 })
 
 /**
@@ -233,7 +249,7 @@ export type Reasoning = typeof Reasoning.Type
  * @since 0.1.0
  * @category schemas
  */
-export const LocalShellStatus = Schema.Literal("completed", "in_progress", "incomplete")
+export const LocalShellStatus = /*#__PURE__*/ Schema.Literal("completed", "in_progress", "incomplete")
 
 /**
  * Schema of the command of a local shell call.
@@ -241,13 +257,13 @@ export const LocalShellStatus = Schema.Literal("completed", "in_progress", "inco
  * @since 0.1.0
  * @category schemas
  */
-export const LocalShellExecAction = Schema.Struct({
-  type: Schema.Literal("exec"),
-  command: Schema.Array(Schema.String),
-  timeout_ms: nullDefault(Schema.Number),
-  working_directory: nullDefault(Schema.String),
-  env: nullDefault(Schema.Record({ key: Schema.String, value: Schema.String })),
-  user: nullDefault(Schema.String)
+export const LocalShellExecAction = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("exec"),
+  command: /*#__PURE__*/ Schema.Array(Schema.String),
+  timeout_ms: /*#__PURE__*/ nullDefault(Schema.Number),
+  working_directory: /*#__PURE__*/ nullDefault(Schema.String),
+  env: /*#__PURE__*/ nullDefault(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  user: /*#__PURE__*/ nullDefault(Schema.String)
 })
 
 /**
@@ -256,10 +272,10 @@ export const LocalShellExecAction = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const LocalShellCall = Schema.Struct({
-  type: Schema.Literal("local_shell_call"),
-  id: optional(Schema.String),
-  call_id: nullDefault(Schema.String),
+export const LocalShellCall = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("local_shell_call"),
+  id: /*#__PURE__*/ optional(Schema.String),
+  call_id: /*#__PURE__*/ nullDefault(Schema.String),
   status: LocalShellStatus,
   action: LocalShellExecAction
 })
@@ -278,11 +294,11 @@ export type LocalShellCall = typeof LocalShellCall.Type
  * @since 0.1.0
  * @category schemas
  */
-export const FunctionCall = Schema.Struct({
-  type: Schema.Literal("function_call"),
-  id: optional(Schema.String),
+export const FunctionCall = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("function_call"),
+  id: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  namespace: optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
   arguments: Schema.String,
   call_id: Schema.String
 })
@@ -301,11 +317,11 @@ export type FunctionCall = typeof FunctionCall.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ToolSearchCall = Schema.Struct({
-  type: Schema.Literal("tool_search_call"),
-  id: optional(Schema.String),
-  call_id: nullDefault(Schema.String),
-  status: optional(Schema.String),
+export const ToolSearchCall = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("tool_search_call"),
+  id: /*#__PURE__*/ optional(Schema.String),
+  call_id: /*#__PURE__*/ nullDefault(Schema.String),
+  status: /*#__PURE__*/ optional(Schema.String),
   execution: Schema.String,
   arguments: Schema.Unknown
 })
@@ -324,8 +340,8 @@ export type ToolSearchCall = typeof ToolSearchCall.Type
  * @since 0.1.0
  * @category schemas
  */
-export const FunctionCallOutput = Schema.Struct({
-  type: Schema.Literal("function_call_output"),
+export const FunctionCallOutput = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("function_call_output"),
   call_id: Schema.String,
   output: FunctionCallOutputPayload
 })
@@ -344,10 +360,10 @@ export type FunctionCallOutput = typeof FunctionCallOutput.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CustomToolCall = Schema.Struct({
-  type: Schema.Literal("custom_tool_call"),
-  id: optional(Schema.String),
-  status: optional(Schema.String),
+export const CustomToolCall = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("custom_tool_call"),
+  id: /*#__PURE__*/ optional(Schema.String),
+  status: /*#__PURE__*/ optional(Schema.String),
   call_id: Schema.String,
   name: Schema.String,
   input: Schema.String
@@ -367,10 +383,10 @@ export type CustomToolCall = typeof CustomToolCall.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CustomToolCallOutput = Schema.Struct({
-  type: Schema.Literal("custom_tool_call_output"),
+export const CustomToolCallOutput = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("custom_tool_call_output"),
   call_id: Schema.String,
-  name: optional(Schema.String),
+  name: /*#__PURE__*/ optional(Schema.String),
   output: FunctionCallOutputPayload
 })
 
@@ -388,12 +404,12 @@ export type CustomToolCallOutput = typeof CustomToolCallOutput.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ToolSearchOutput = Schema.Struct({
-  type: Schema.Literal("tool_search_output"),
-  call_id: nullDefault(Schema.String),
+export const ToolSearchOutput = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("tool_search_output"),
+  call_id: /*#__PURE__*/ nullDefault(Schema.String),
   status: Schema.String,
   execution: Schema.String,
-  tools: Schema.Array(Schema.Unknown)
+  tools: /*#__PURE__*/ Schema.Array(Schema.Unknown)
 })
 
 /**
@@ -404,7 +420,7 @@ export const ToolSearchOutput = Schema.Struct({
  */
 export type ToolSearchOutput = typeof ToolSearchOutput.Type
 
-const webSearchActionTypes: ReadonlySet<string> = new Set(["search", "open_page", "find_in_page"])
+const webSearchActionTypes: ReadonlySet<string> = /*#__PURE__*/ new Set(["search", "open_page", "find_in_page"])
 
 /**
  * Action of a `web_search_call`. Unknown action types decode to `{"type":"other"}`; a known type
@@ -414,27 +430,30 @@ const webSearchActionTypes: ReadonlySet<string> = new Set(["search", "open_page"
  * @since 0.1.0
  * @category schemas
  */
-export const WebSearchAction = Schema.Union(
-  Schema.Struct({
-    type: Schema.Literal("search"),
-    query: optional(Schema.String),
-    queries: optional(Schema.Array(Schema.String))
+export const WebSearchAction = /*#__PURE__*/ Schema.Union(
+  /*#__PURE__*/ Schema.Struct({
+    type: /*#__PURE__*/ Schema.Literal("search"),
+    query: /*#__PURE__*/ optional(Schema.String),
+    queries: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
   }),
-  Schema.Struct({ type: Schema.Literal("open_page"), url: optional(Schema.String) }),
-  Schema.Struct({
-    type: Schema.Literal("find_in_page"),
-    url: optional(Schema.String),
-    pattern: optional(Schema.String)
+  /*#__PURE__*/ Schema.Struct({
+    type: /*#__PURE__*/ Schema.Literal("open_page"),
+    url: /*#__PURE__*/ optional(Schema.String)
   }),
-  Schema.transform(
-    Schema.Struct({
-      type: Schema.String.pipe(
-        Schema.filter((type) => !webSearchActionTypes.has(type), {
+  /*#__PURE__*/ Schema.Struct({
+    type: /*#__PURE__*/ Schema.Literal("find_in_page"),
+    url: /*#__PURE__*/ optional(Schema.String),
+    pattern: /*#__PURE__*/ optional(Schema.String)
+  }),
+  /*#__PURE__*/ Schema.transform(
+    /*#__PURE__*/ Schema.Struct({
+      type: /*#__PURE__*/ Schema.String.pipe(
+        /*#__PURE__*/ Schema.filter((type) => !webSearchActionTypes.has(type), {
           message: () => "a known web search action type with invalid fields"
         })
       )
     }),
-    Schema.Struct({ type: Schema.Literal("other") }),
+    /*#__PURE__*/ Schema.Struct({ type: /*#__PURE__*/ Schema.Literal("other") }),
     {
       strict: true,
       decode: () => ({ type: "other" as const }),
@@ -457,11 +476,11 @@ export type WebSearchAction = typeof WebSearchAction.Type
  * @since 0.1.0
  * @category schemas
  */
-export const WebSearchCall = Schema.Struct({
-  type: Schema.Literal("web_search_call"),
-  id: optional(Schema.String),
-  status: optional(Schema.String),
-  action: optional(WebSearchAction)
+export const WebSearchCall = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("web_search_call"),
+  id: /*#__PURE__*/ optional(Schema.String),
+  status: /*#__PURE__*/ optional(Schema.String),
+  action: /*#__PURE__*/ optional(WebSearchAction)
 })
 
 /**
@@ -478,11 +497,11 @@ export type WebSearchCall = typeof WebSearchCall.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ImageGenerationCall = Schema.Struct({
-  type: Schema.Literal("image_generation_call"),
+export const ImageGenerationCall = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("image_generation_call"),
   id: Schema.String,
   status: Schema.String,
-  revised_prompt: optional(Schema.String),
+  revised_prompt: /*#__PURE__*/ optional(Schema.String),
   result: Schema.String
 })
 
@@ -500,12 +519,16 @@ export type ImageGenerationCall = typeof ImageGenerationCall.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Compaction = Schema.Struct({
-  type: Schema.transform(Schema.Literal("compaction", "compaction_summary"), Schema.Literal("compaction"), {
-    strict: true,
-    decode: () => "compaction" as const,
-    encode: (a) => a
-  }),
+export const Compaction = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.transform(
+    /*#__PURE__*/ Schema.Literal("compaction", "compaction_summary"),
+    /*#__PURE__*/ Schema.Literal("compaction"),
+    {
+      strict: true,
+      decode: () => "compaction" as const,
+      encode: (a) => a
+    }
+  ),
   encrypted_content: Schema.String
 })
 
@@ -523,7 +546,9 @@ export type Compaction = typeof Compaction.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CompactionTrigger = Schema.Struct({ type: Schema.Literal("compaction_trigger") })
+export const CompactionTrigger = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("compaction_trigger")
+})
 
 /**
  * A `compaction_trigger` item: asks the server to compact the history at this point.
@@ -539,9 +564,9 @@ export type CompactionTrigger = typeof CompactionTrigger.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ContextCompaction = Schema.Struct({
-  type: Schema.Literal("context_compaction"),
-  encrypted_content: optional(Schema.String)
+export const ContextCompaction = /*#__PURE__*/ Schema.Struct({
+  type: /*#__PURE__*/ Schema.Literal("context_compaction"),
+  encrypted_content: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -597,25 +622,25 @@ export type ResponseItem =
 type Decoder = (u: unknown) => Either.Either<ResponseItem, ParseResult.ParseError>
 
 const variants: Record<string, Decoder> = {
-  message: Schema.decodeUnknownEither(Message),
-  agent_message: Schema.decodeUnknownEither(AgentMessage),
-  reasoning: Schema.decodeUnknownEither(Reasoning),
-  local_shell_call: Schema.decodeUnknownEither(LocalShellCall),
-  function_call: Schema.decodeUnknownEither(FunctionCall),
-  tool_search_call: Schema.decodeUnknownEither(ToolSearchCall),
-  function_call_output: Schema.decodeUnknownEither(FunctionCallOutput),
-  custom_tool_call: Schema.decodeUnknownEither(CustomToolCall),
-  custom_tool_call_output: Schema.decodeUnknownEither(CustomToolCallOutput),
-  tool_search_output: Schema.decodeUnknownEither(ToolSearchOutput),
-  web_search_call: Schema.decodeUnknownEither(WebSearchCall),
-  image_generation_call: Schema.decodeUnknownEither(ImageGenerationCall),
-  compaction: Schema.decodeUnknownEither(Compaction),
-  compaction_summary: Schema.decodeUnknownEither(Compaction),
-  compaction_trigger: Schema.decodeUnknownEither(CompactionTrigger),
-  context_compaction: Schema.decodeUnknownEither(ContextCompaction)
+  message: /*#__PURE__*/ Schema.decodeUnknownEither(Message),
+  agent_message: /*#__PURE__*/ Schema.decodeUnknownEither(AgentMessage),
+  reasoning: /*#__PURE__*/ Schema.decodeUnknownEither(Reasoning),
+  local_shell_call: /*#__PURE__*/ Schema.decodeUnknownEither(LocalShellCall),
+  function_call: /*#__PURE__*/ Schema.decodeUnknownEither(FunctionCall),
+  tool_search_call: /*#__PURE__*/ Schema.decodeUnknownEither(ToolSearchCall),
+  function_call_output: /*#__PURE__*/ Schema.decodeUnknownEither(FunctionCallOutput),
+  custom_tool_call: /*#__PURE__*/ Schema.decodeUnknownEither(CustomToolCall),
+  custom_tool_call_output: /*#__PURE__*/ Schema.decodeUnknownEither(CustomToolCallOutput),
+  tool_search_output: /*#__PURE__*/ Schema.decodeUnknownEither(ToolSearchOutput),
+  web_search_call: /*#__PURE__*/ Schema.decodeUnknownEither(WebSearchCall),
+  image_generation_call: /*#__PURE__*/ Schema.decodeUnknownEither(ImageGenerationCall),
+  compaction: /*#__PURE__*/ Schema.decodeUnknownEither(Compaction),
+  compaction_summary: /*#__PURE__*/ Schema.decodeUnknownEither(Compaction),
+  compaction_trigger: /*#__PURE__*/ Schema.decodeUnknownEither(CompactionTrigger),
+  context_compaction: /*#__PURE__*/ Schema.decodeUnknownEither(ContextCompaction)
 }
 
-const decodeTagged = Schema.decodeUnknownEither(Schema.Struct({ type: Schema.String }))
+const decodeTagged = /*#__PURE__*/ Schema.decodeUnknownEither(/*#__PURE__*/ Schema.Struct({ type: Schema.String }))
 
 /**
  * The item types this module knows (plus the `compaction_summary` alias).
@@ -623,7 +648,7 @@ const decodeTagged = Schema.decodeUnknownEither(Schema.Struct({ type: Schema.Str
  * @since 0.1.0
  * @category constants
  */
-export const knownTypes: ReadonlySet<string> = new Set(Object.keys(variants))
+export const knownTypes: ReadonlySet<string> = /*#__PURE__*/ new Set(/*#__PURE__*/ Object.keys(variants))
 
 /**
  * Decodes one wire item. Dispatches on `type` straight to that variant's schema (one lookup, no
@@ -642,6 +667,250 @@ export const decode = (u: unknown): Either.Either<ResponseItem, ParseResult.Pars
   }
   // Not an object with a string `type`: let the schema produce the error.
   return Either.flatMap(decodeTagged(u), () => Either.right({ type: "other", raw: u }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// decoding without effect/Schema
+// ---------------------------------------------------------------------------------------------
+
+// A hand-written twin of the schemas above, for `fromWire`. It exists for the size of browser
+// bundles: a program that streams Responses decodes every `response.output_item.*` item, and
+// decoding them with the schemas would put `effect/Schema` (about 15 KB of a minified + gzipped
+// bundle, `tooling/bench/size.mjs`) into every such bundle. The schemas stay the definition:
+// test/ResponseItemFromWire.test.ts checks on generated valid and invalid items that both accept
+// and reject the same inputs and decode them to the same values. Each check returns the decoded
+// value or `invalid`.
+
+const invalid: unique symbol = Symbol.for("@codex/protocol/ResponseItem/invalid")
+type Check = (u: unknown) => unknown
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const hasOwn = (u: object, key: string): boolean => Object.hasOwn(u, key)
+
+const string: Check = (u) => (typeof u === "string" ? u : invalid)
+const number: Check = (u) => (typeof u === "number" ? u : invalid)
+const unknown: Check = (u) => u
+const literal =
+  (...values: ReadonlyArray<string>): Check =>
+  (u) =>
+    values.includes(u as string) ? u : invalid
+
+const array =
+  (item: Check): Check =>
+  (u) => {
+    if (!Array.isArray(u)) return invalid
+    const out: Array<unknown> = []
+    for (const element of u) {
+      const value = item(element)
+      if (value === invalid) return invalid
+      out.push(value)
+    }
+    return out
+  }
+
+/** `Schema.Record({ key: Schema.String, value })`. */
+const record =
+  (value: Check): Check =>
+  (u) => {
+    if (!isRecord(u)) return invalid
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(u)) {
+      const decoded = value(u[key])
+      if (decoded === invalid) return invalid
+      out[key] = decoded
+    }
+    return out
+  }
+
+/** How a struct field is read: as the schemas' plain field, `optional(...)` or `nullDefault(...)`. */
+enum Field {
+  /** Always read (a missing key is `undefined`). */
+  Required,
+  /** A missing key or `null` is left out; `undefined` is kept. */
+  Optional,
+  /** A missing key, `undefined` or `null` is `null`. */
+  NullDefault
+}
+
+/** `Schema.Struct`: a record; known fields decoded in declaration order, other keys dropped. */
+const struct =
+  (fields: ReadonlyArray<readonly [name: string, field: Field, check: Check]>): Check =>
+  (u) => {
+    if (!isRecord(u)) return invalid
+    const out: Record<string, unknown> = {}
+    for (const [name, field, check] of fields) {
+      const value = u[name]
+      if (field !== Field.Required && (!hasOwn(u, name) || value === null || value === undefined)) {
+        if (field === Field.NullDefault) out[name] = null
+        else if (value === undefined && hasOwn(u, name)) out[name] = undefined
+        continue
+      }
+      const decoded = check(value)
+      if (decoded === invalid) return invalid
+      out[name] = decoded
+    }
+    return out
+  }
+
+/** A union of structs told apart by their own `type` key. */
+const tagged =
+  (variants: Record<string, Check>): Check =>
+  (u) =>
+    isRecord(u) && hasOwn(u, "type") && hasOwn(variants, String(u.type)) ? variants[String(u.type)]!(u) : invalid
+
+const typed = (type: string, fields: ReadonlyArray<readonly [string, Field, Check]>) =>
+  struct([["type", Field.Required, literal(type)], ...fields])
+
+const text = (type: string) => typed(type, [["text", Field.Required, string]])
+const inputImage = typed("input_image", [
+  ["image_url", Field.Required, string],
+  ["detail", Field.Optional, literal("auto", "low", "high", "original")]
+])
+const encryptedContent = typed("encrypted_content", [["encrypted_content", Field.Required, string]])
+const functionCallOutputItems = array(
+  tagged({ input_text: text("input_text"), input_image: inputImage, encrypted_content: encryptedContent })
+)
+const payload: Check = (u) => (typeof u === "string" ? u : functionCallOutputItems(u))
+
+const webSearchActions: Record<string, Check> = {
+  search: typed("search", [
+    ["query", Field.Optional, string],
+    ["queries", Field.Optional, array(string)]
+  ]),
+  open_page: typed("open_page", [["url", Field.Optional, string]]),
+  find_in_page: typed("find_in_page", [
+    ["url", Field.Optional, string],
+    ["pattern", Field.Optional, string]
+  ])
+}
+const webSearchAction: Check = (u) => {
+  if (!isRecord(u)) return invalid
+  if (hasOwn(u, "type") && hasOwn(webSearchActions, String(u.type))) return webSearchActions[String(u.type)]!(u)
+  return typeof u.type === "string" ? { type: "other" } : invalid
+}
+
+const compaction = struct([
+  ["type", Field.Required, (u) => (u === "compaction" || u === "compaction_summary" ? "compaction" : invalid)],
+  ["encrypted_content", Field.Required, string]
+])
+
+const fromWireVariants: Record<string, Check> = {
+  message: typed("message", [
+    ["id", Field.Optional, string],
+    ["role", Field.Required, string],
+    [
+      "content",
+      Field.Required,
+      array(tagged({ input_text: text("input_text"), input_image: inputImage, output_text: text("output_text") }))
+    ],
+    ["phase", Field.Optional, literal("commentary", "final_answer")]
+  ]),
+  agent_message: typed("agent_message", [
+    ["author", Field.Required, string],
+    ["recipient", Field.Required, string],
+    ["content", Field.Required, array(encryptedContent)]
+  ]),
+  reasoning: typed("reasoning", [
+    ["id", Field.Optional, string],
+    ["summary", Field.Required, array(text("summary_text"))],
+    ["content", Field.Optional, array(tagged({ reasoning_text: text("reasoning_text"), text: text("text") }))],
+    ["encrypted_content", Field.NullDefault, string]
+  ]),
+  local_shell_call: typed("local_shell_call", [
+    ["id", Field.Optional, string],
+    ["call_id", Field.NullDefault, string],
+    ["status", Field.Required, literal("completed", "in_progress", "incomplete")],
+    [
+      "action",
+      Field.Required,
+      typed("exec", [
+        ["command", Field.Required, array(string)],
+        ["timeout_ms", Field.NullDefault, number],
+        ["working_directory", Field.NullDefault, string],
+        ["env", Field.NullDefault, record(string)],
+        ["user", Field.NullDefault, string]
+      ])
+    ]
+  ]),
+  function_call: typed("function_call", [
+    ["id", Field.Optional, string],
+    ["name", Field.Required, string],
+    ["namespace", Field.Optional, string],
+    ["arguments", Field.Required, string],
+    ["call_id", Field.Required, string]
+  ]),
+  tool_search_call: typed("tool_search_call", [
+    ["id", Field.Optional, string],
+    ["call_id", Field.NullDefault, string],
+    ["status", Field.Optional, string],
+    ["execution", Field.Required, string],
+    ["arguments", Field.Required, unknown]
+  ]),
+  function_call_output: typed("function_call_output", [
+    ["call_id", Field.Required, string],
+    ["output", Field.Required, payload]
+  ]),
+  custom_tool_call: typed("custom_tool_call", [
+    ["id", Field.Optional, string],
+    ["status", Field.Optional, string],
+    ["call_id", Field.Required, string],
+    ["name", Field.Required, string],
+    ["input", Field.Required, string]
+  ]),
+  custom_tool_call_output: typed("custom_tool_call_output", [
+    ["call_id", Field.Required, string],
+    ["name", Field.Optional, string],
+    ["output", Field.Required, payload]
+  ]),
+  tool_search_output: typed("tool_search_output", [
+    ["call_id", Field.NullDefault, string],
+    ["status", Field.Required, string],
+    ["execution", Field.Required, string],
+    ["tools", Field.Required, array(unknown)]
+  ]),
+  web_search_call: typed("web_search_call", [
+    ["id", Field.Optional, string],
+    ["status", Field.Optional, string],
+    ["action", Field.Optional, webSearchAction]
+  ]),
+  image_generation_call: typed("image_generation_call", [
+    ["id", Field.Required, string],
+    ["status", Field.Required, string],
+    ["revised_prompt", Field.Optional, string],
+    ["result", Field.Required, string]
+  ]),
+  compaction,
+  compaction_summary: compaction,
+  compaction_trigger: typed("compaction_trigger", []),
+  context_compaction: typed("context_compaction", [["encrypted_content", Field.Optional, string]])
+}
+
+/**
+ * Decodes one wire item like {@link decode}, without building a `ParseError`: the item, or
+ * `undefined` where `decode` fails. It accepts and rejects exactly what the schemas do, with the
+ * same decoded values; it is written without `effect/Schema` so that programs which only stream
+ * responses (the Responses clients use it for `response.output_item.*` events) bundle without it.
+ *
+ * @example
+ * ```ts
+ * import * as ResponseItem from "@codex/protocol/ResponseItem"
+ *
+ * // { type: "message", role: "assistant", content: [{ type: "output_text", text: "Hi" }] }
+ * ResponseItem.fromWire({ type: "message", role: "assistant", content: [{ type: "output_text", text: "Hi" }] })
+ * // undefined: a known type with a malformed field
+ * ResponseItem.fromWire({ type: "function_call", name: 42 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const fromWire = (u: unknown): ResponseItem | undefined => {
+  const type = typeof u === "object" && u !== null ? (u as { readonly type?: unknown }).type : undefined
+  if (typeof type !== "string") return undefined
+  if (!hasOwn(fromWireVariants, type)) return { type: "other", raw: u }
+  const decoded = fromWireVariants[type]!(u)
+  return decoded === invalid ? undefined : (decoded as ResponseItem)
 }
 
 /**
@@ -852,9 +1121,9 @@ export const toWireWithId = (item: ResponseItem): Record<string, unknown> => {
  * @since 0.1.0
  * @category schemas
  */
-export const ResponseItemFromWire: Schema.Schema<ResponseItem, unknown> = Schema.transformOrFail(
+export const ResponseItemFromWire: Schema.Schema<ResponseItem, unknown> = /*#__PURE__*/ Schema.transformOrFail(
   Schema.Unknown,
-  Schema.declare((u): u is ResponseItem => typeof u === "object" && u !== null && "type" in u, {
+  /*#__PURE__*/ Schema.declare((u): u is ResponseItem => typeof u === "object" && u !== null && "type" in u, {
     identifier: "ResponseItem"
   }),
   {

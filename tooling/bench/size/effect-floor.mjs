@@ -1,5 +1,6 @@
-// The Effect floor for size.mjs: the least a Responses-streaming Effect program carries (the Effect
-// runtime, a Stream, a Layer read from Config, a Schema union decoded per element), none of our code.
+// The Effect floor for size.mjs: what a Responses-streaming Effect program decoding its events with
+// effect/Schema carries (the Effect runtime, a Stream, a Layer read from Config, a Schema union
+// decoded per element), none of our code.
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"

@@ -142,12 +142,10 @@ export const makeProcessor = (): Processor => {
       case "response.output_item.done": {
         const item = ev.item
         if (item == null) return Outcome.Continue
-        const decoded = ResponseItem.decode(item)
-        if (decoded._tag === "Left") return Outcome.Continue
+        const decoded = ResponseItem.fromWire(item)
+        if (decoded === undefined) return Outcome.Continue
         out.push(
-          type === "response.output_item.done"
-            ? OutputItemDone({ item: decoded.right })
-            : OutputItemAdded({ item: decoded.right })
+          type === "response.output_item.done" ? OutputItemDone({ item: decoded }) : OutputItemAdded({ item: decoded })
         )
         return Outcome.Continue
       }
