@@ -621,26 +621,40 @@ export type ResponseItem =
 
 type Decoder = (u: unknown) => Either.Either<ResponseItem, ParseResult.ParseError>
 
-const variants: Record<string, Decoder> = {
-  message: /*#__PURE__*/ Schema.decodeUnknownEither(Message),
-  agent_message: /*#__PURE__*/ Schema.decodeUnknownEither(AgentMessage),
-  reasoning: /*#__PURE__*/ Schema.decodeUnknownEither(Reasoning),
-  local_shell_call: /*#__PURE__*/ Schema.decodeUnknownEither(LocalShellCall),
-  function_call: /*#__PURE__*/ Schema.decodeUnknownEither(FunctionCall),
-  tool_search_call: /*#__PURE__*/ Schema.decodeUnknownEither(ToolSearchCall),
-  function_call_output: /*#__PURE__*/ Schema.decodeUnknownEither(FunctionCallOutput),
-  custom_tool_call: /*#__PURE__*/ Schema.decodeUnknownEither(CustomToolCall),
-  custom_tool_call_output: /*#__PURE__*/ Schema.decodeUnknownEither(CustomToolCallOutput),
-  tool_search_output: /*#__PURE__*/ Schema.decodeUnknownEither(ToolSearchOutput),
-  web_search_call: /*#__PURE__*/ Schema.decodeUnknownEither(WebSearchCall),
-  image_generation_call: /*#__PURE__*/ Schema.decodeUnknownEither(ImageGenerationCall),
-  compaction: /*#__PURE__*/ Schema.decodeUnknownEither(Compaction),
-  compaction_summary: /*#__PURE__*/ Schema.decodeUnknownEither(Compaction),
-  compaction_trigger: /*#__PURE__*/ Schema.decodeUnknownEither(CompactionTrigger),
-  context_compaction: /*#__PURE__*/ Schema.decodeUnknownEither(ContextCompaction)
+// The variant schemas by wire `type`. Their parsers are compiled on first use (compiling all of them
+// when the module loads cost every program that imports it, most of which never call `decode`).
+const variants: Record<string, Schema.Schema.AnyNoContext> = {
+  message: Message,
+  agent_message: AgentMessage,
+  reasoning: Reasoning,
+  local_shell_call: LocalShellCall,
+  function_call: FunctionCall,
+  tool_search_call: ToolSearchCall,
+  function_call_output: FunctionCallOutput,
+  custom_tool_call: CustomToolCall,
+  custom_tool_call_output: CustomToolCallOutput,
+  tool_search_output: ToolSearchOutput,
+  web_search_call: WebSearchCall,
+  image_generation_call: ImageGenerationCall,
+  compaction: Compaction,
+  compaction_summary: Compaction,
+  compaction_trigger: CompactionTrigger,
+  context_compaction: ContextCompaction
 }
 
-const decodeTagged = /*#__PURE__*/ Schema.decodeUnknownEither(/*#__PURE__*/ Schema.Struct({ type: Schema.String }))
+const decoders = /*#__PURE__*/ new Map<string, Decoder>()
+
+/** The decoder of a known `type`, compiled once. */
+const variantDecoder = (type: string): Decoder | undefined => {
+  let decoder = decoders.get(type)
+  if (decoder === undefined && Object.hasOwn(variants, type)) {
+    decoder = Schema.decodeUnknownEither(variants[type]!) as Decoder
+    decoders.set(type, decoder)
+  }
+  return decoder
+}
+
+let decodeTagged: ((u: unknown) => Either.Either<{ readonly type: string }, ParseResult.ParseError>) | undefined
 
 /**
  * The item types this module knows (plus the `compaction_summary` alias).
@@ -662,10 +676,11 @@ export const knownTypes: ReadonlySet<string> = /*#__PURE__*/ new Set(/*#__PURE__
 export const decode = (u: unknown): Either.Either<ResponseItem, ParseResult.ParseError> => {
   const type = typeof u === "object" && u !== null ? (u as { readonly type?: unknown }).type : undefined
   if (typeof type === "string") {
-    const variant = Object.hasOwn(variants, type) ? variants[type] : undefined
+    const variant = variantDecoder(type)
     return variant === undefined ? Either.right({ type: "other", raw: u }) : variant(u)
   }
   // Not an object with a string `type`: let the schema produce the error.
+  decodeTagged ??= Schema.decodeUnknownEither(Schema.Struct({ type: Schema.String }))
   return Either.flatMap(decodeTagged(u), () => Either.right({ type: "other", raw: u }))
 }
 
