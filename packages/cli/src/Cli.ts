@@ -269,8 +269,10 @@ const responsesCommand = Command.make(
         if (flags.transport === "websocket" && flags.zstd) {
           return yield* new UsageError({ reason: "--zstd applies to --transport http only" })
         }
-        const prompt = yield* readPrompt(out, flags.prompt)
-        const connection = yield* connect(flags)
+        // A signal while the prompt is read from stdin or the connection is set up (the demo server
+        // starting) also ends json output with its Failure line.
+        const prompt = yield* readPrompt(out, flags.prompt).pipe(whenStopped(out, flags.output))
+        const connection = yield* connect(flags).pipe(whenStopped(out, flags.output))
         const request: ResponsesRequest.ResponsesApiRequest = {
           model: flags.model,
           instructions: Option.getOrElse(flags.instructions, () => ""),

@@ -149,8 +149,11 @@ export const capture = (
     readonly env?: Readonly<Record<string, string | undefined>>
     readonly stdoutIsTTY?: boolean
     readonly stderrIsTTY?: boolean
-    /** Text on stdin; without it stdin is a terminal. */
-    readonly stdin?: string
+    /**
+     * Text on stdin (or how reading it ends, e.g. `Effect.never` for a writer that never closes it);
+     * without it stdin is a terminal.
+     */
+    readonly stdin?: string | Effect.Effect<string, Error>
   } = {}
 ): Capture => {
   const output = { stdout: "", stderr: "" }
@@ -162,7 +165,10 @@ export const capture = (
     },
     stop,
     stdinIsTTY: options.stdin === undefined,
-    readStdin: Effect.succeed(options.stdin ?? ""),
+    readStdin:
+      typeof options.stdin === "string" || options.stdin === undefined
+        ? Effect.succeed(options.stdin ?? "")
+        : options.stdin,
     stdout: (text) => {
       output.stdout += text
     },

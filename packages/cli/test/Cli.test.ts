@@ -570,6 +570,44 @@ describe("codex-api as a Unix tool", () => {
     })
   )
 
+  it.scopedLive("a signal while the prompt is read from stdin: json ends with its Failure line, nothing is sent", () =>
+    Effect.gen(function* () {
+      const server = yield* stalled()
+      for (const [args, reason, code] of [
+        [["responses", "-", "-o", "json"], "SIGINT", 130],
+        [["responses", "-o", "json"], "SIGTERM", 143],
+        [["responses", "-"], "SIGINT", 130]
+      ] as const) {
+        let reading = false
+        // A writer that never closes stdin: only the signal ends the wait.
+        const stdin = Effect.zipRight(
+          Effect.sync(() => {
+            reading = true
+          }),
+          Effect.never
+        )
+        const capture = CliOutput.capture({ env: { OPENAI_BASE_URL: server.baseUrl }, stdin })
+        const fiber = yield* Effect.fork(runWith(capture, args))
+        yield* Effect.repeat(
+          Effect.sync(() => reading),
+          { until: (yes) => yes, schedule: Schedule.spaced("10 millis") }
+        )
+        capture.interrupt(reason)
+        const result = yield* Fiber.join(fiber)
+        expect(result.code).toBe(code)
+        expect(result.stderr).toBe("")
+        if ((args as ReadonlyArray<string>).includes("json")) {
+          expect(jsonLines(result.stdout)).toEqual([
+            { _tag: "Failure", error: { _tag: "Interrupted", message: `interrupted by ${reason}`, signal: reason } }
+          ])
+        } else {
+          expect(result.stdout).toBe("")
+        }
+      }
+      expect(server.requests.length).toBe(0)
+    })
+  )
+
   it.scopedLive("SIGTERM mid-stream in json mode ends with a Failure line, exit 143", () =>
     Effect.gen(function* () {
       const server = yield* stalled()

@@ -109,8 +109,9 @@ export const connect = (flags: ConnectionFlags): Effect.Effect<Connection, Usage
     if (Option.isSome(flags.maxRetries) && flags.maxRetries.value < 0) {
       return yield* new UsageError({ reason: "--max-retries must be >= 0" })
     }
+    // Every configured setting is kept (spread first); only what the flags set is overridden.
     const provider = Provider.make({
-      name: configured.name,
+      ...configured,
       baseUrl: baseUrl ?? configured.baseUrl,
       headers: [...Object.entries(configured.headers), ...extra],
       retry: {
@@ -121,8 +122,7 @@ export const connect = (flags: ConnectionFlags): Effect.Effect<Connection, Usage
       streamIdleTimeout: Option.match(flags.idleTimeoutMs, {
         onNone: () => configured.streamIdleTimeout,
         onSome: (ms) => Duration.millis(ms)
-      }),
-      websocketConnectTimeout: configured.websocketConnectTimeout
+      })
     })
     const auth = apiKey === undefined ? Auth.layerNone : Auth.layerBearer({ token: Redacted.make(apiKey) })
     return {
