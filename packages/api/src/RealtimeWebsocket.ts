@@ -24,6 +24,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ApiError from "./ApiError.js"
 import { fillMissing, mergeReplace } from "./internal/headers.js"
+import { OffHeapText } from "./internal/offHeapText.js"
 import { parseRealtimeEvent } from "./internal/realtimeParser.js"
 import { RealtimeUrlError, realtimeWebsocketUrl } from "./internal/realtimeUrl.js"
 import * as Ws from "./internal/websocket.js"
@@ -141,27 +142,29 @@ export class RealtimeWebsocketClient extends Context.Tag("@codex/api/RealtimeWeb
 type Role = TranscriptEntry["role"]
 
 /**
- * One transcript entry. Deltas are collected in `parts` and joined every {@link partsPerJoin} (and
- * when the text is read), rather than appended one by one: a long turn then holds one string node
- * per {@link partsPerJoin} deltas instead of one per delta, and the deltas themselves die young.
+ * One transcript entry: its first text, then the deltas appended to it, kept off the JS heap until
+ * the text is read (a long turn's megabytes of deltas would otherwise all be copied by the garbage
+ * collector as they age).
  */
 interface Entry {
   readonly role: Role
   text: string
-  parts: Array<string>
+  appended: OffHeapText | undefined
 }
 
-const partsPerJoin = 256
-
 const entryText = (entry: Entry): string => {
-  if (entry.parts.length > 0) {
-    entry.text += entry.parts.join("")
-    entry.parts = []
+  if (entry.appended !== undefined) {
+    entry.text += entry.appended.read()
+    entry.appended.release()
+    entry.appended = undefined
   }
   return entry.text
 }
 
-/** The transcript since the previous handoff, attached to `HandoffRequested` events. */
+/**
+ * The transcript since the previous handoff, attached to `HandoffRequested` events: `track` sees
+ * every returned event; `release` drops the transcript once no event will follow.
+ */
 const makeTranscript = () => {
   let entries: Array<Entry> = []
   const forceNew: Record<Role, boolean> = { user: false, assistant: false }
@@ -169,8 +172,9 @@ const makeTranscript = () => {
     if (text.length === 0) return
     const last = entries[entries.length - 1]
     if (!forceNew[role] && last !== undefined && last.role === role) {
-      if (last.parts.push(text) >= partsPerJoin) entryText(last)
-    } else entries.push({ role, text, parts: [] })
+      if (last.appended === undefined) last.appended = new OffHeapText()
+      last.appended.append(text)
+    } else entries.push({ role, text, appended: undefined })
     forceNew[role] = false
   }
   const done = (role: Role, text: string) => {
@@ -178,11 +182,12 @@ const makeTranscript = () => {
     const last = entries[entries.length - 1]
     if (!forceNew[role] && last !== undefined && last.role === role) {
       last.text = text
-      last.parts = []
-    } else entries.push({ role, text, parts: [] })
+      last.appended?.release()
+      last.appended = undefined
+    } else entries.push({ role, text, appended: undefined })
     forceNew[role] = false
   }
-  return (event: RealtimeEvent): RealtimeEvent => {
+  const track = (event: RealtimeEvent): RealtimeEvent => {
     switch (event._tag) {
       case "InputAudioSpeechStarted":
         forceNew.user = true
@@ -205,7 +210,7 @@ const makeTranscript = () => {
       case "HandoffRequested": {
         const input = event.inputTranscript.trim()
         if (input.length > 0 && !entries.some((e) => e.role === "user" && entryText(e).trim() === input)) {
-          entries.push({ role: "user", text: input, parts: [] })
+          entries.push({ role: "user", text: input, appended: undefined })
         }
         const activeTranscript: ReadonlyArray<TranscriptEntry> = entries.map((e) => ({
           role: e.role,
@@ -220,6 +225,11 @@ const makeTranscript = () => {
         return event
     }
   }
+  const release = () => {
+    for (const entry of entries) entry.appended?.release()
+    entries = []
+  }
+  return { track, release }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,7 +256,7 @@ export const sessionUpdateFrame = (config: RealtimeSession.RealtimeSessionConfig
 const makeConnection = (socket: Ws.Socket, parser: EventParser): RealtimeWebsocketConnection => {
   let writerClosed = false
   let readerClosed = false
-  const track = makeTranscript()
+  const transcript = makeTranscript()
 
   const sendPayload = (payload: string): Effect.Effect<void, ApiError.ApiError> =>
     Effect.suspend(() =>
@@ -270,16 +280,18 @@ const makeConnection = (socket: Ws.Socket, parser: EventParser): RealtimeWebsock
     switch (frame._tag) {
       case "Text": {
         const event = parseRealtimeEvent(frame.text, parser)
-        return event === undefined ? undefined : track(event)
+        return event === undefined ? undefined : transcript.track(event)
       }
       case "Binary":
         return RealtimeEvent.Error({ message: "unexpected binary realtime websocket event" })
       case "ReadError":
         readerClosed = true
+        transcript.release()
         return ApiError.stream(`failed to read websocket message: ${frame.message}`)
       case "Close":
       case "End":
         readerClosed = true
+        transcript.release()
         return closed
     }
   }
@@ -334,6 +346,7 @@ const makeConnection = (socket: Ws.Socket, parser: EventParser): RealtimeWebsock
   const close: Effect.Effect<void, ApiError.ApiError> = Effect.suspend(() => {
     if (writerClosed) return Effect.void
     writerClosed = true
+    transcript.release()
     return Effect.mapError(socket.close, (error) => ApiError.stream(`failed to close websocket: ${error.message}`))
   })
 
