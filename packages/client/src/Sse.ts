@@ -116,6 +116,37 @@ const overflow = (maxEventSize: number, size: number): SseError =>
 export const makeDecoder = (options?: DecodeOptions): Decoder => internal.make(options, overflow)
 
 /**
+ * Pushes every byte chunk of `input` through `decoder`, in order, and returns the events they
+ * completed (`undefined` when none). Stops after the chunk that sets {@link Decoder.error}: the
+ * events completed before it are returned, the caller then fails with the error.
+ *
+ * @example
+ * ```ts
+ * import * as Sse from "@codex/client/Sse"
+ *
+ * const decoder = Sse.makeDecoder()
+ * const bytes = new TextEncoder().encode("data: one\n\ndata: tw")
+ * // one event now; "tw" waits for the rest of its line
+ * export const events = Sse.pushAll(decoder, [bytes, new TextEncoder().encode("o\n\n")])
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const pushAll = (decoder: Decoder, input: Iterable<Uint8Array>): Array<Event> | undefined => {
+  let events: Array<Event> | undefined
+  for (const bytes of input) {
+    const decoded = decoder.push(bytes)
+    if (decoded.length > 0) {
+      if (events === undefined) events = decoded
+      else for (const event of decoded) events.push(event)
+    }
+    if (decoder.error !== undefined) break
+  }
+  return events
+}
+
+/**
  * Decodes a byte stream into SSE events. Reads one upstream chunk at a time (never ahead of the
  * consumer), emits the events of each chunk as one chunk, and fails with {@link SseError} (after the
  * events that precede the overflow) when the pending event grows beyond `maxEventSize`.
@@ -159,15 +190,7 @@ const decodeChannel = <E>(
     unknown
   > = Channel.readWithCause({
     onInput: (input: Chunk.Chunk<Uint8Array>) => {
-      let events: Array<Event> | undefined
-      for (const bytes of input) {
-        const decoded = decoder.push(bytes)
-        if (decoded.length > 0) {
-          if (events === undefined) events = decoded
-          else for (const event of decoded) events.push(event)
-        }
-        if (decoder.error !== undefined) break
-      }
+      const events = pushAll(decoder, input)
       const next = decoder.error === undefined ? loop : Channel.fail(decoder.error)
       return events === undefined ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(events)), next)
     },

@@ -429,6 +429,25 @@ describe("Sse.decode size bound", () => {
     assert.deepStrictEqual(decoder.push(toBytes("\ndata: a\n\n")), [])
     assert.deepStrictEqual(decoder.end(), [])
   })
+
+  it("pushAll: the events of all chunks in order, undefined for none, stops at an overflow", () => {
+    const decoder = Sse.makeDecoder({ maxEventSize: 20 })
+    assert.strictEqual(Sse.pushAll(decoder, [toBytes("data: o"), toBytes("ne")]), undefined)
+    assert.deepStrictEqual(Sse.pushAll(decoder, [toBytes("\n\ndata: two\n\n"), toBytes("data: three\n\n")]), [
+      ev("one"),
+      ev("two"),
+      ev("three")
+    ])
+    // the overflowing chunk ends it: what came before is returned, the chunk after is not read
+    const events = Sse.pushAll(decoder, [
+      toBytes("data: four\n\ndata: "),
+      toBytes("x".repeat(30)),
+      toBytes("\n\ndata: five\n\n")
+    ])
+    assert.deepStrictEqual(events, [ev("four")])
+    assert.instanceOf(decoder.error, Sse.SseError)
+    assert.strictEqual(Sse.pushAll(decoder, [toBytes("data: six\n\n")]), undefined)
+  })
 })
 
 // ---------------------------------------------------------------------------------------------------

@@ -295,21 +295,12 @@ const processChannel = <E>(decoder: Sse.Decoder, processor: Processor, state: Wa
   )
   const read: Processing<E> = Channel.readWithCause({
     onInput: (input: Chunk.Chunk<Uint8Array>) => {
-      let events: Array<Sse.Event> | undefined
-      for (const bytes of input) {
-        const decoded = decoder.push(bytes)
-        if (decoded.length > 0) {
-          if (events === undefined) events = decoded
-          else for (const event of decoded) events.push(event)
-        }
-        if (decoder.error !== undefined) break
-      }
+      const events = Sse.pushAll(decoder, input)
       const error = decoder.error
       // Suspended: its wait ends after the events' poll.
       const next = error === undefined ? loop : Channel.suspend(() => failed(Cause.fail(toApiError(error))))
       if (events === undefined) return error === undefined ? read : next
-      const decoded = events
-      return afterWait(state, handleEvents(decoded, next), (report, waited) => reportEvents(report, decoded, waited))
+      return afterWait(state, handleEvents(events, next), (report, waited) => reportEvents(report, events, waited))
     },
     onFailure: (cause) => failed(Cause.map(cause, toApiError)),
     onDone: () => {
