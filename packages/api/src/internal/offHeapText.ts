@@ -111,8 +111,12 @@ export class OffHeapText {
         block.used += written
         return
       }
-      // Not ASCII: the bytes written past `used` are ignored and the text goes to a UTF-16 block.
-      if (block.used === 0) this.blocks.pop()
+      // Not ASCII: the bytes written past `used` are ignored and the text goes to a UTF-16 block
+      // (a 1-byte block added for it and left empty is given back).
+      if (block.used === 0) {
+        this.blocks.pop()
+        if (block.bytes.length === maxBlockBytes) keepSpare(block.bytes)
+      }
       block = this.addBlock(2 * text.length, true)
     } else if (block.used + 2 * text.length > block.bytes.length) {
       block = this.addBlock(2 * text.length, true)
