@@ -292,7 +292,6 @@ const responsesCommand = Command.make(
         }
 
         const mode: OutputMode = flags.output
-        const style = Render.styleFor(out.stdoutIsTTY, out.env)
         const state: StreamState = {
           events: 0,
           textChars: 0,
@@ -308,6 +307,22 @@ const responsesCommand = Command.make(
           if (text.length === 0) return
           out.stdout(text)
           state.lastChar = text[text.length - 1] ?? state.lastChar
+        }
+        // The reasoning summary text of the current chunk (stderr), and whether its line is open.
+        let reasoning = ""
+        let reasoningOpen = false
+        const reasoningStyle = Render.styleFor(out.stderrIsTTY, out.env)
+        const flushReasoning = () => {
+          if (reasoning.length === 0) return
+          out.stderr(reasoningStyle.dim(reasoning))
+          reasoningOpen = !reasoning.endsWith("\n")
+          reasoning = ""
+        }
+        /** Ends the summary on stderr before the answer starts (a blank line when both share a terminal). */
+        const endReasoning = () => {
+          flushReasoning()
+          if (reasoningOpen) out.stderr("\n\n")
+          reasoningOpen = false
         }
         const startedAt = yield* Clock.currentTimeMillis
         const stopSpinner = mode === "text" ? yield* startSpinner(out, flags.quiet) : Effect.void
@@ -332,17 +347,21 @@ const responsesCommand = Command.make(
           }
           if (mode === "json") return `${Render.eventLine(event)}\n`
           if (mode !== "text") return ""
+          // Reasoning summaries are not the answer: dimmed on stderr (none with --quiet), the answer
+          // alone on stdout; a finished summary gets a blank line before what follows.
           if (event._tag === "ReasoningSummaryDelta") {
             state.phase = "reasoning"
-            return style.dim(event.delta)
+            if (!flags.quiet) reasoning += event.delta
+            return ""
           }
           if (event._tag === "ReasoningSummaryPartAdded" && event.summaryIndex > 0) {
-            return state.phase === "reasoning" ? "\n\n" : ""
+            if (state.phase === "reasoning" && !flags.quiet) reasoning += "\n\n"
+            return ""
           }
           if (event._tag === "OutputTextDelta") {
-            const separator = state.phase === "reasoning" ? "\n\n" : ""
+            if (state.phase === "reasoning") endReasoning()
             state.phase = "text"
-            return separator + event.delta
+            return event.delta
           }
           return ""
         }
@@ -355,6 +374,7 @@ const responsesCommand = Command.make(
                 const events = Chunk.toReadonlyArray(chunk)
                 let text = ""
                 for (let i = 0; i < events.length; i++) text += onEvent(events[i]!)
+                flushReasoning()
                 write(text)
               })
             )
@@ -388,10 +408,18 @@ const responsesCommand = Command.make(
         const result = yield* Effect.either(run).pipe(
           whenStopped(out, mode, {
             cleanup: stopSpinner,
-            closeLine: () => state.lastChar !== "\n" && write("\n")
+            closeLine: () => {
+              if (reasoningOpen) out.stderr("\n")
+              if (state.lastChar !== "\n") write("\n")
+            }
           })
         )
         yield* stopSpinner
+        // A stream that ended inside a reasoning summary (no answer, or a failure) closes its line.
+        if (reasoningOpen) {
+          out.stderr("\n")
+          reasoningOpen = false
+        }
         if (result._tag === "Left") {
           if (mode === "text" && state.lastChar !== "\n") write("\n")
           return yield* reportFailure(out, { ...failureInfo(mode, connection), upstreamRequestId }, result.left)

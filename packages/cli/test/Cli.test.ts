@@ -64,9 +64,9 @@ describe("codex-api responses", () => {
           { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.baseUrl }
         )
         expect(result.code).toBe(0)
-        expect(result.stdout).toContain(DemoFixture.answer)
-        expect(result.stdout).toContain("Greeting the user and explaining demo mode.")
-        expect(result.stdout).not.toContain("tokens:")
+        // stdout is the answer alone; the reasoning summary goes to stderr, ended by a blank line
+        expect(result.stdout).toBe(`${DemoFixture.answer}\n`)
+        expect(result.stderr.startsWith("Greeting the user and explaining demo mode.\n\n")).toBe(true)
         expect(result.stderr).toContain("tokens: 42 in (8 cached) · 37 out (12 reasoning) · 79 total")
         expect(result.stderr).toMatch(
           /limits \(codex\): primary 23\.5% used of 5h, resets in (1h 0m|59m) · secondary 61% used of 1w, resets in (3d 0h|2d 23h)/
@@ -94,16 +94,34 @@ describe("codex-api responses", () => {
       })
   )
 
-  it.scopedLive("text mode uses ANSI dim for reasoning only on a TTY without NO_COLOR", () =>
-    Effect.gen(function* () {
-      const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
-      const env = { OPENAI_BASE_URL: server.baseUrl }
-      const tty = yield* runCli(["responses", "hi"], env, { stdoutIsTTY: true })
-      expect(tty.code).toBe(0)
-      expect(tty.stdout).toContain("\x1b[2mGreeting the user \x1b[22m")
-      const noColor = yield* runCli(["responses", "hi"], { ...env, NO_COLOR: "1" }, { stdoutIsTTY: true })
-      expect(noColor.stdout).not.toContain("\x1b[")
-    })
+  it.scopedLive(
+    "text mode: reasoning summaries on stderr, dimmed only on a TTY without NO_COLOR, none with --quiet",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* ResponsesServer.make({ defaults: DemoFixture.defaults() })
+        const env = { OPENAI_BASE_URL: server.baseUrl }
+        const tty = yield* runCli(["responses", "hi"], env, { stdoutIsTTY: true, stderrIsTTY: true })
+        expect(tty.code).toBe(0)
+        // dimmed (ANSI dim on, then off) once the spinner line is cleared
+        expect(tty.stderr).toMatch(
+          /\r\x1b\[K\x1b\[2mGreeting the user (\x1b\[22m\x1b\[2m)?and explaining demo mode\.\x1b\[22m\n\n/
+        )
+        expect(tty.stdout).toBe(`${DemoFixture.answer}\n`)
+        // stdout a terminal, stderr a file: no ANSI in the file
+        const piped = yield* runCli(["responses", "hi"], env, { stdoutIsTTY: true, stderrIsTTY: false })
+        expect(piped.stderr).toContain("Greeting the user and explaining demo mode.")
+        expect(piped.stderr).not.toContain("\x1b[")
+        const noColor = yield* runCli(
+          ["responses", "hi"],
+          { ...env, NO_COLOR: "1" },
+          { stdoutIsTTY: true, stderrIsTTY: true }
+        )
+        expect(`${noColor.stdout}${noColor.stderr}`).not.toContain("\x1b[")
+        // --quiet: no reasoning summary at all, the answer unchanged
+        const quiet = yield* runCli(["responses", "hi", "--quiet"], env)
+        expect(quiet.stdout).toBe(`${DemoFixture.answer}\n`)
+        expect(quiet.stderr).toBe("")
+      })
   )
 
   it.scopedLive("json mode: one event per line with the variant _tag", () =>
