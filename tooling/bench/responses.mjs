@@ -18,44 +18,17 @@ import * as Responses from "@codex/api/Responses"
 import * as HttpTransport from "@codex/client/HttpTransport"
 import { Effect, Layer, Stream } from "effect"
 import OpenAI from "openai"
+import { responsesCompleted, responsesCreated, responsesDelta } from "./payloads.mjs"
 
 // ---------------------------------------------------------------------------------------------------
 // server: streams `/n/<count>/v1/responses` from a pre-built batch, honouring back-pressure
 // ---------------------------------------------------------------------------------------------------
 
 const BATCH = 500
-const deltaFrame = (seq) => {
-  const payload = {
-    type: "response.output_text.delta",
-    item_id: "msg_0123456789abcdef0123456789abcdef",
-    output_index: 0,
-    content_index: 0,
-    delta: "The quick brown fox jumps over the lazy dog. ",
-    logprobs: [],
-    sequence_number: seq
-  }
-  return `event: response.output_text.delta\ndata: ${JSON.stringify(payload)}\n\n`
-}
-const batch = Buffer.from(Array.from({ length: BATCH }, (_, i) => deltaFrame(100_000 + i)).join(""))
-const head = Buffer.from(
-  `event: response.created\ndata: ${JSON.stringify({ type: "response.created", response: { id: "resp_bench", status: "in_progress" } })}\n\n`
-)
-const tail = Buffer.from(
-  `event: response.completed\ndata: ${JSON.stringify({
-    type: "response.completed",
-    response: {
-      id: "resp_bench",
-      status: "completed",
-      usage: {
-        input_tokens: 10,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: 5,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 15
-      }
-    }
-  })}\n\n`
-)
+const sseOf = (payload) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`
+const batch = Buffer.from(Array.from({ length: BATCH }, (_, i) => sseOf(responsesDelta(100_000 + i))).join(""))
+const head = Buffer.from(sseOf(responsesCreated))
+const tail = Buffer.from(sseOf(responsesCompleted))
 
 export const bodyBytes = (events) => head.length + tail.length + Math.ceil(events / BATCH) * batch.length
 

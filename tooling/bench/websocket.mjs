@@ -23,6 +23,7 @@ import * as RealtimeWebsocket from "@codex/api/RealtimeWebsocket"
 import * as ResponsesWebsocket from "@codex/api/ResponsesWebsocket"
 import { Effect, Layer, Stream } from "effect"
 import WebSocket, { WebSocketServer } from "ws"
+import { responsesCompleted, responsesCreated, responsesDelta } from "./payloads.mjs"
 
 // ---------------------------------------------------------------------------------------------------
 // frames
@@ -57,15 +58,6 @@ const frameOf = (value, deflated) => {
   return encodeFrame(deflated ? deflate(text) : Buffer.from(text), deflated)
 }
 
-const responsesDelta = (seq) => ({
-  type: "response.output_text.delta",
-  item_id: "msg_0123456789abcdef0123456789abcdef",
-  output_index: 0,
-  content_index: 0,
-  delta: "The quick brown fox jumps over the lazy dog. ",
-  logprobs: [],
-  sequence_number: seq
-})
 const realtimeDelta = (seq) => ({
   type: "response.output_audio_transcript.delta",
   event_id: `event_${seq}`,
@@ -82,28 +74,9 @@ const script = (kind, deflated) => {
   const batch = Buffer.concat(Array.from({ length: BATCH }, (_, i) => frameOf(delta(100_000 + i), deflated)))
   const head =
     kind === "responses"
-      ? frameOf({ type: "response.created", response: { id: "resp_bench", status: "in_progress" } }, deflated)
+      ? frameOf(responsesCreated, deflated)
       : frameOf({ type: "session.updated", session: { id: "sess_bench", instructions: "" } }, deflated)
-  const tail =
-    kind === "responses"
-      ? frameOf(
-          {
-            type: "response.completed",
-            response: {
-              id: "resp_bench",
-              status: "completed",
-              usage: {
-                input_tokens: 10,
-                input_tokens_details: { cached_tokens: 0 },
-                output_tokens: 5,
-                output_tokens_details: { reasoning_tokens: 0 },
-                total_tokens: 15
-              }
-            }
-          },
-          deflated
-        )
-      : Buffer.alloc(0)
+  const tail = kind === "responses" ? frameOf(responsesCompleted, deflated) : Buffer.alloc(0)
   return { head, batch, tail, bytes: (events) => head.length + tail.length + Math.ceil(events / BATCH) * batch.length }
 }
 
