@@ -271,8 +271,9 @@ const responsesCommand = Command.make(
         }
         // A signal while the prompt is read from stdin or the connection is set up (the demo server
         // starting) also ends json output with its Failure line.
-        const prompt = yield* readPrompt(out, flags.prompt).pipe(whenStopped(out, flags.output))
-        const connection = yield* connect(flags).pipe(whenStopped(out, flags.output))
+        const [prompt, connection] = yield* Effect.zip(readPrompt(out, flags.prompt), connect(flags)).pipe(
+          whenStopped(out, flags.output)
+        )
         const request: ResponsesRequest.ResponsesApiRequest = {
           model: flags.model,
           instructions: Option.getOrElse(flags.instructions, () => ""),
@@ -321,7 +322,11 @@ const responsesCommand = Command.make(
         /** Ends the summary on stderr before the answer starts (a blank line when both share a terminal). */
         const endReasoning = () => {
           flushReasoning()
-          if (reasoningOpen) out.stderr("\n\n")
+          closeReasoning("\n\n")
+        }
+        /** Ends an unterminated summary line on stderr. */
+        const closeReasoning = (end: string) => {
+          if (reasoningOpen) out.stderr(end)
           reasoningOpen = false
         }
         const startedAt = yield* Clock.currentTimeMillis
@@ -409,17 +414,14 @@ const responsesCommand = Command.make(
           whenStopped(out, mode, {
             cleanup: stopSpinner,
             closeLine: () => {
-              if (reasoningOpen) out.stderr("\n")
+              closeReasoning("\n")
               if (state.lastChar !== "\n") write("\n")
             }
           })
         )
         yield* stopSpinner
         // A stream that ended inside a reasoning summary (no answer, or a failure) closes its line.
-        if (reasoningOpen) {
-          out.stderr("\n")
-          reasoningOpen = false
-        }
+        closeReasoning("\n")
         if (result._tag === "Left") {
           if (mode === "text" && state.lastChar !== "\n") write("\n")
           return yield* reportFailure(out, { ...failureInfo(mode, connection), upstreamRequestId }, result.left)
