@@ -300,17 +300,18 @@ const processChannel = <E>(decoder: Sse.Decoder, processor: Processor, state: Wa
       // Suspended: its wait ends after the events' poll.
       const next = error === undefined ? loop : Channel.suspend(() => failed(Cause.fail(toApiError(error))))
       if (events === undefined) return error === undefined ? read : next
-      return afterWait(state, handleEvents(events, next), (report, waited) => reportEvents(report, events, waited))
+      return afterEvents(events, next)
     },
     onFailure: (cause) => failed(Cause.map(cause, toApiError)),
     onDone: () => {
       // Proxies may drop the final blank line: the decoder dispatches the pending event at the end.
       const events = decoder.end()
-      return events.length === 0
-        ? closed
-        : afterWait(state, handleEvents(events, closed), (report, waited) => reportEvents(report, events, waited))
+      return events.length === 0 ? closed : afterEvents(events, closed)
     }
   })
+  /** Ends the wait (one poll per event with telemetry on), then the events and `next`. */
+  const afterEvents = (events: ReadonlyArray<Sse.Event>, next: Processing<E>): Processing<E> =>
+    afterWait(state, handleEvents(events, next), (report, waited) => reportEvents(report, events, waited))
   /** The events' `ResponseEvent`s, then `next`; a terminal event ends the stream instead. */
   const handleEvents = (events: ReadonlyArray<Sse.Event>, next: Processing<E>): Processing<E> => {
     const out: Array<ResponseEvent> = []
